@@ -1,0 +1,110 @@
+"""Shared test fixtures: a small province and named personas.
+
+``people`` gives one account per persona, all in the province ``places``:
+
+    places.province        UBND tỉnh (root)            people.province_admin, people.auditor
+      places.department    Sở Tư pháp                  people.other_officer (specialist there)
+      places.district      UBND huyện Chợ Mới          people.desk_officer, specialist,
+                                                       department_head, agency_leader, clerk,
+                                                       agency_admin
+        places.commune     UBND xã Yên Đĩnh            people.commune_officer
+    places.other_province  UBND tỉnh khác (another tree) people.foreign_officer
+    people.citizen         a citizen account with a CCCD number
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from egov.directory.models import Agency, Department, Officer, User
+from egov.directory.roles import Role
+from egov.directory.tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    DepartmentFactory,
+    OfficerFactory,
+    tier,
+)
+
+
+@dataclass
+class Places:
+    province: Agency
+    department: Agency
+    district: Agency
+    commune: Agency
+    other_province: Agency
+    district_office: Department
+
+
+@dataclass
+class People:
+    citizen: User
+    desk_officer: User
+    specialist: User
+    department_head: User
+    agency_leader: User
+    clerk: User
+    agency_admin: User
+    other_officer: User
+    commune_officer: User
+    province_admin: User
+    auditor: User
+    foreign_officer: User
+
+    def officer(self, name: str) -> Officer:
+        return getattr(self, name).officer
+
+
+@pytest.fixture
+def places(db) -> Places:
+    province = AgencyFactory(code="000.00.00.H06", name="UBND tỉnh Bắc Kạn", short_name="UBND",
+                             tier=tier("province"))
+    department = AgencyFactory(code="000.01.00.H06", name="Sở Tư pháp", short_name="STP",
+                               tier=tier("department"), parent=province)
+    district = AgencyFactory(code="000.00.12.H06", name="UBND huyện Chợ Mới", short_name="UBND",
+                             tier=tier("district"), parent=province)
+    commune = AgencyFactory(code="000.12.31.H06", name="UBND xã Yên Đĩnh", short_name="UBND",
+                            tier=tier("commune"), parent=district)
+    other = AgencyFactory(code="000.00.00.H53", name="UBND tỉnh Tây Ninh", short_name="UBND",
+                          tier=tier("province"))
+    office = DepartmentFactory(agency=district, code="vp", name="Văn phòng HĐND-UBND")
+    return Places(province, department, district, commune, other, office)
+
+
+def _officer(agency, username, *roles, department=None) -> User:
+    return OfficerFactory(user__username=username, agency=agency, department=department,
+                          roles=list(roles)).user
+
+
+@pytest.fixture
+def people(places) -> People:
+    d = places.district
+    return People(
+        citizen=ApplicantFactory(user__username="citizen", user__full_name="Hoàng Thị Lan").user,
+        desk_officer=_officer(d, "desk", Role.DESK_OFFICER, department=places.district_office),
+        specialist=_officer(d, "specialist", Role.SPECIALIST),
+        department_head=_officer(d, "head", Role.DEPARTMENT_HEAD),
+        agency_leader=_officer(d, "leader", Role.AGENCY_LEADER),
+        clerk=_officer(d, "clerk", Role.CLERK),
+        agency_admin=_officer(d, "agency_admin", Role.AGENCY_ADMIN),
+        other_officer=_officer(places.department, "other", Role.SPECIALIST),
+        commune_officer=_officer(places.commune, "commune", Role.DESK_OFFICER),
+        province_admin=_officer(places.province, "province_admin", Role.PROVINCE_ADMIN),
+        auditor=_officer(places.province, "auditor", Role.AUDITOR),
+        foreign_officer=_officer(places.other_province, "foreign", Role.PROVINCE_ADMIN),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in core/tests/test_security.py); tests
+    # that only need some password use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,91 @@
+"""API plumbing shared by every app: error format, the ping endpoint."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from egov.core.errors import DomainError
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập.", "Login required."),
+    exceptions.AuthenticationFailed: ("authentication_failed", "Xác thực không thành công.",
+                                      "Authentication failed."),
+    exceptions.PermissionDenied: ("permission_denied", "Bạn không có quyền thực hiện thao tác này.",
+                                  "You are not allowed to do this."),
+    exceptions.NotFound: ("not_found", "Không tìm thấy.", "Not found."),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ.",
+                                  "Method not allowed."),
+    exceptions.Throttled: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+                           "Too many requests, try again later."),
+    exceptions.ParseError: ("malformed_request", "Dữ liệu gửi lên không đọc được.",
+                            "Malformed request body."),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "Định dạng dữ liệu không hỗ trợ.",
+                                      "Unsupported media type."),
+}
+
+
+def exception_handler(exc, context):
+    """Every API error has the shape ``{"error": {"code", "message", "message_en", ...}}``
+    with a stable ``code``; ``message`` is Vietnamese, ``message_en`` English."""
+    if isinstance(exc, DomainError):
+        return Response({"error": exc.as_dict()}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "code": "validation_error",
+            "message": "Dữ liệu không hợp lệ.",
+            "message_en": "Invalid data.",
+            "fields": exc.detail,
+        }
+    else:
+        code, vi, en = next(
+            (v for k, v in _DRF_CODES.items() if isinstance(exc, k)),
+            ("error", "Đã xảy ra lỗi.", "An error occurred."),
+        )
+        body = {"code": code, "message": vi, "message_en": en}
+    response.data = {"error": body}
+    return response
+
+
+class PingView(APIView):
+    """A trivial JSON endpoint: the baseline of the benchmark harness."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses=inline_serializer("Ping", {"status": serializers.CharField()}),
+        summary="Liveness of the API process",
+    )
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+class RedriveView(APIView):
+    """Put a dead outbox event back in the delivery queue (province administrators)."""
+
+    @extend_schema(request=None, responses=inline_serializer(
+        "OutboxEventState", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
+    def post(self, request, pk: int):
+        from egov.core.models import OutboxEvent
+        from egov.core.outbox import redrive_event
+        from egov.core.permissions import Action, scope
+
+        event = scope(request.user, Action.VIEW, OutboxEvent.objects.all()).filter(pk=pk).first()
+        if event is None:
+            raise exceptions.NotFound()
+        event = redrive_event(actor=request.user, event=event)
+        return Response({"id": event.pk, "status": event.status})

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "egov.core"
+    label = "core"
+    verbose_name = "Nền tảng (Core)"
+
+    def ready(self) -> None:
+        from egov.core import checks, policy, signals  # noqa: F401  (registers them)

@@ -1,0 +1,210 @@
+"""Append-only, hash-chained audit log.
+
+Every write made through a service function appends an entry in the same
+transaction (``record``). Entries are spread over ``AUDIT_PARTITIONS`` independent
+chains: a database connection picks one partition the first time it writes and
+keeps it, so one transaction only ever locks one chain head (no deadlocks) and
+concurrent writers (web processes, workers) mostly lock different heads. Each
+entry stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical JSON)``;
+``verify_chain`` (management command ``verify_audit``) recomputes every chain
+and reports the first broken entry. Why partitions rather than one chain or
+batch sealing: docs/decisions/0002-audit-chain.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+from egov.core.context import current_client_ip, current_request_id
+from egov.core.models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-safe copy of ``value`` that survives a round trip through JSONField
+    unchanged (dates as ISO strings, decimals and other objects as strings)."""
+    return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    body = {
+        "partition": entry.partition,
+        "seq": entry.seq,
+        "occurred_at": entry.occurred_at.astimezone(datetime.UTC).isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "agency_id": entry.agency_id,
+        "changes": entry.changes,
+        "request_id": entry.request_id,
+        "client_ip": entry.client_ip,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((entry.prev_hash + canonical).encode()).hexdigest()
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The values of ``fields`` (default: every concrete field) of ``obj``, foreign
+    keys as ids, ready to store as a before/after summary."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    result = {}
+    for name in names:
+        field = obj._meta.get_field(name) if not name.endswith("_id") else None
+        attname = field.attname if field is not None else name
+        result[name] = getattr(obj, attname)
+    return _canonical(result)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after))
+    changed = [k for k in keys if before.get(k) != after.get(k)]
+    return {
+        "before": {k: before.get(k) for k in changed},
+        "after": {k: after.get(k) for k in changed},
+    }
+
+
+def _partition(using: str) -> int:
+    connection = connections[using]
+    partition = getattr(connection, "egov_audit_partition", None)
+    if partition is None or partition >= settings.AUDIT_PARTITIONS:
+        partition = random.randrange(settings.AUDIT_PARTITIONS)
+        connection.egov_audit_partition = partition
+    return partition
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    agency_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry in the current transaction (opened if there is none)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)[:255]
+    using = router.db_for_write(AuditEntry)
+    with transaction.atomic(using=using):
+        partition = _partition(using)
+        AuditChainHead.objects.using(using).bulk_create(
+            [AuditChainHead(partition=partition)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.using(using).select_for_update().get(partition=partition)
+        actor_id = getattr(actor, "pk", None)
+        entry = AuditEntry(
+            partition=partition,
+            seq=head.last_seq + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            actor_label=(str(actor) if actor is not None else "system")[:200],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr[:255],
+            agency_id=agency_id,
+            changes=_canonical(changes or {}),
+            request_id=current_request_id(),
+            client_ip=current_client_ip(),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = entry_digest(entry)
+        entry.save(using=using, force_insert=True)
+        AuditChainHead.objects.using(using).filter(partition=partition).update(
+            last_seq=entry.seq, last_hash=entry.hash
+        )
+    return entry
+
+
+def record_personal_data_read(
+    *, actor: Any, obj: models.Model, fields: list[str], agency_id: int | None = None
+) -> AuditEntry:
+    """Log that ``actor`` read personal data (ID numbers...) of ``obj``."""
+    return record(
+        actor=actor,
+        action="personal_data.read",
+        obj=obj,
+        agency_id=agency_id,
+        changes={"fields": sorted(fields)},
+    )
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    partition: int
+    seq: int
+    entry_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"entry id {self.entry_id}" if self.entry_id is not None else "chain head"
+        return f"partition {self.partition}, seq {self.seq} ({where}): {self.reason}"
+
+
+def verify_chain(using: str = "default") -> tuple[int, list[ChainProblem]]:
+    """Recompute every partition's chain. Returns (entries checked, first problem of
+    each broken partition, ordered by time of the broken entry)."""
+    checked = 0
+    problems: list[tuple[Any, ChainProblem]] = []
+    heads = {h.partition: h for h in AuditChainHead.objects.using(using).all()}
+    partitions = set(heads) | set(
+        AuditEntry.objects.using(using).values_list("partition", flat=True).distinct()
+    )
+    for partition in sorted(partitions):
+        expected_seq, prev_hash, problem = 1, GENESIS, None
+        entries = (
+            AuditEntry.objects.using(using).filter(partition=partition).order_by("seq").iterator(2000)
+        )
+        for entry in entries:
+            checked += 1
+            if entry.seq != expected_seq:
+                problem = (entry.occurred_at, ChainProblem(partition, expected_seq, entry.pk,
+                           f"entry missing (next entry found has seq {entry.seq})"))
+            elif entry.prev_hash != prev_hash:
+                problem = (entry.occurred_at, ChainProblem(partition, entry.seq, entry.pk,
+                           "prev_hash does not match the previous entry"))
+            elif entry_digest(entry) != entry.hash:
+                problem = (entry.occurred_at, ChainProblem(partition, entry.seq, entry.pk,
+                           "content changed: hash does not match"))
+            if problem:
+                break
+            expected_seq, prev_hash = entry.seq + 1, entry.hash
+        if problem is None:
+            head = heads.get(partition)
+            if head is None or head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
+                problem = (None, ChainProblem(partition, expected_seq - 1, None,
+                           "chain head does not match the last entry (entries removed at the end?)"))
+        if problem:
+            problems.append(problem)
+    problems.sort(key=lambda p: (p[0] is None, p[0] or timezone.now(), p[1].partition))
+    return checked, [p for _, p in problems]

@@ -1,0 +1,65 @@
+"""Start the whole platform on one machine: the web server (gunicorn), the task
+worker and the outbox relay, until Ctrl-C. Used by `make run`."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run web server, task worker and outbox relay together (Ctrl-C stops all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("EGOV_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--web-workers", type=int,
+                            default=int(os.environ.get("EGOV_WEB_WORKERS", "3")))
+
+    def handle(self, *args, **options):
+        python = sys.executable
+        manage = str(settings.BASE_DIR / "manage.py")
+        commands = {
+            "web": [python, "-m", "gunicorn", "egov.wsgi:application", "--bind", options["bind"],
+                    "--workers", str(options["web_workers"]), "--access-logfile", "-",
+                    "--graceful-timeout", "10"],
+            "tasks": [python, manage, "db_worker", "--queue-name", "*"],
+            "relay": [python, manage, "relay_outbox"],
+        }
+        children = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR)
+                    for name, cmd in commands.items()}
+        host, _, port = options["bind"].rpartition(":")
+        self.stdout.write(self.style.SUCCESS(f"\negov is running at http://{host}:{port}/\n"))
+        from egov.directory.demo import demo_logins_text
+
+        self.stdout.write(demo_logins_text())
+        self.stdout.write("Press Ctrl-C to stop.\n")
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        self.stderr.write(f"{name} exited with {child.returncode}; stopping")
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for child in children.values():
+                try:
+                    child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+                except subprocess.TimeoutExpired:
+                    child.kill()

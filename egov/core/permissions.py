@@ -1,0 +1,200 @@
+"""The access policy: one place that answers "may this actor do this action on this
+object", and the matching filter for lists.
+
+A resource (a model) is registered with the lookups that lead from it to the
+agencies it concerns (``agency_lookups``) and, for applicants' own records, to
+its owner (``owner_lookup``). ``RULES`` maps (resource, action) to the roles
+allowed and the scope each role has:
+
+- ``AGENCY``: objects concerning the officer's own agency;
+- ``SUBTREE``: the officer's agency and every unit below it;
+- ``PROVINCE``: every agency of the officer's province (the root of the tree);
+- ``OWNER``: the applicant's own objects;
+- ``ALL``: every object (public data).
+
+Object checks run the same filter on the one object (``scope(...).filter(pk=..)``)
+so that "can see it in a list" and "can open it" never disagree. Superusers
+(the platform operator) may do everything; anonymous users only what is ALL.
+Auditors get VIEW rules only: they read, never write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from egov.core.errors import NotPermitted
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    ADMINISTER = "administer"
+    READ_PERSONAL_DATA = "read_personal_data"
+    RECEIVE = "receive"
+    PROCESS = "process"
+    APPROVE = "approve"
+    SIGN = "sign"
+    RETURN_RESULT = "return_result"
+    REGISTER_DOCUMENT = "register_document"
+
+
+class Scope(StrEnum):
+    AGENCY = "agency"
+    SUBTREE = "subtree"
+    PROVINCE = "province"
+    OWNER = "owner"
+    ALL = "all"
+
+
+# Pseudo-roles for accounts that are not officers.
+ANONYMOUS = "anonymous"
+APPLICANT = "applicant"  # any citizen or business account
+
+DESK, SPEC, HEAD, LEAD, CLERK = "desk_officer", "specialist", "department_head", "agency_leader", "clerk"
+AADMIN, PADMIN, AUDITOR = "agency_admin", "province_admin", "auditor"
+OFFICER_ROLES = (DESK, SPEC, HEAD, LEAD, CLERK, AADMIN, PADMIN, AUDITOR)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    agency_lookups: tuple[str, ...] = ()  # "" = the object is itself an agency
+    owner_lookup: str | None = None
+
+
+_resources: dict[type[models.Model], Resource] = {}
+
+RULES: dict[tuple[str, Action], dict[str, Scope]] = {}
+
+
+def register_resource(model: type[models.Model], resource: Resource,
+                      rules: dict[Action, dict[str, Scope]]) -> None:
+    """Declare a protected model and who may do what on it (called by apps at import)."""
+    _resources[model] = resource
+    for action, roles in rules.items():
+        RULES[(resource.name, action)] = dict(roles)
+
+
+def resource_of(model: type[models.Model]) -> Resource:
+    try:
+        return _resources[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} is not registered with the access policy") from None
+
+
+def actor_roles(actor: Any) -> frozenset[str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return frozenset({ANONYMOUS})
+    if getattr(actor, "is_officer", False):
+        return actor.role_set
+    return frozenset({APPLICANT})
+
+
+def _actor_agency(actor: Any):
+    officer = getattr(actor, "officer_or_none", None)
+    return officer.agency if officer is not None else None
+
+
+def _scope_q(resource: Resource, scope: Scope, actor: Any) -> Q | None:
+    """The filter for one scope, or None when the scope gives nothing to this actor."""
+    if scope is Scope.ALL:
+        return Q()
+    if scope is Scope.OWNER:
+        if resource.owner_lookup is None or actor is None or not actor.is_authenticated:
+            return None
+        return Q(**{resource.owner_lookup: actor.pk})
+    agency = _actor_agency(actor)
+    if agency is None or not resource.agency_lookups:
+        return None
+    q = Q()
+    for lookup in resource.agency_lookups:
+        prefix = f"{lookup}__" if lookup else ""
+        if scope is Scope.AGENCY:
+            q |= Q(**{f"{prefix}id": agency.pk})
+        elif scope is Scope.SUBTREE:
+            q |= Q(**{f"{prefix}path__startswith": agency.path})
+        elif scope is Scope.PROVINCE:
+            q |= Q(**{f"{prefix}path__startswith": f"/{agency.root_id}/"})
+    return q
+
+
+def filter_for(actor: Any, action: Action, model: type[models.Model]) -> Q | None:
+    """The Q filter of the objects of ``model`` that ``actor`` may ``action``; None if none."""
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return Q()
+    resource = resource_of(model)
+    allowed = RULES.get((resource.name, Action(action)), {})
+    combined: Q | None = None
+    for role in actor_roles(actor):
+        scope = allowed.get(role)
+        if scope is None:
+            continue
+        q = _scope_q(resource, scope, actor)
+        if q is None:
+            continue
+        if not q:  # Q() = everything
+            return Q()
+        combined = q if combined is None else combined | q
+    return combined
+
+
+def scope(actor: Any, action: Action, queryset: models.QuerySet) -> models.QuerySet:
+    """Restrict ``queryset`` to the objects ``actor`` may ``action``. Every list of
+    protected objects goes through this."""
+    q = filter_for(actor, action, queryset.model)
+    if q is None:
+        return queryset.none()
+    if not q:
+        return queryset
+    return queryset.filter(q).distinct() if _joins_many(queryset.model) else queryset.filter(q)
+
+
+def _joins_many(model: type[models.Model]) -> bool:
+    resource = resource_of(model)
+    for lookup in resource.agency_lookups:
+        if not lookup:
+            continue
+        field = model._meta.get_field(lookup.split("__")[0])
+        if field.many_to_many or field.one_to_many:
+            return True
+    return False
+
+
+def can(actor: Any, action: Action, obj: models.Model) -> bool:
+    """May ``actor`` do ``action`` on the saved object ``obj``?"""
+    q = filter_for(actor, action, type(obj))
+    if q is None:
+        return False
+    if not q:
+        return True
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def require(actor: Any, action: Action, obj: models.Model) -> None:
+    """Raise ``NotPermitted`` (403, code ``permission_denied``) unless allowed."""
+    if not can(actor, action, obj):
+        raise NotPermitted(action=str(action))
+
+
+class _SystemActor:
+    """The platform itself acting for an operator at the command line (imports, demo
+    data, scheduled jobs). Allowed everything; audited as "system"."""
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_officer = False
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = _SystemActor()

@@ -1,0 +1,125 @@
+"""Rules of the directory, one function each, with a stable error code."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from egov.core.errors import DomainError
+from egov.directory.roles import Role
+
+# QCVN 102:2016: V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.12.H62 (13 characters).
+AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+CCCD = re.compile(r"^\d{12}$")
+
+
+def check_agency_code(code: str) -> None:
+    if not AGENCY_CODE.match(code or ""):
+        raise DomainError(
+            "agency_code_invalid",
+            f"Mã định danh '{code}' không đúng định dạng QCVN 102:2016 (ddd.dd.dd.Ldd, "
+            "ví dụ 000.00.12.H62).",
+            f"Agency identifier '{code}' is not in the QCVN 102:2016 format ddd.dd.dd.Ldd "
+            "(e.g. 000.00.12.H62).",
+            field="code",
+        )
+
+
+def check_agency_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    from egov.directory.models import Agency
+
+    taken = Agency.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if taken is not None:
+        raise DomainError(
+            "agency_code_duplicate",
+            f"Mã định danh '{code}' đã được dùng cho '{taken.name}'.",
+            f"Agency identifier '{code}' is already used by '{taken.name}'.",
+            field="code",
+        )
+
+
+def check_required(value: str, field: str, label_vi: str, label_en: str) -> None:
+    if not (value or "").strip():
+        raise DomainError(
+            "required",
+            f"Thiếu {label_vi}.",
+            f"{label_en} is required.",
+            field=field,
+        )
+
+
+def check_parent_not_cycle(agency_pk: int | None, parent) -> None:
+    """An agency cannot be placed under itself or one of its own sub-units."""
+    if parent is None or agency_pk is None:
+        return
+    if parent.pk == agency_pk or agency_pk in parent.ancestor_ids:
+        raise DomainError(
+            "agency_tree_cycle",
+            f"Không thể đặt cơ quan dưới '{parent.name}': đó là chính nó hoặc đơn vị cấp dưới "
+            "của nó.",
+            f"Cannot place the agency under '{parent.name}': it is the agency itself or one of "
+            "its sub-units.",
+            field="parent",
+        )
+
+
+def check_validity(valid_from: datetime.date, valid_to: datetime.date | None) -> None:
+    if valid_to is not None and valid_to <= valid_from:
+        raise DomainError(
+            "validity_period_invalid",
+            "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
+            "valid_to must be after valid_from.",
+            field="valid_to",
+        )
+
+
+def check_successor(agency_pk: int | None, successor) -> None:
+    if successor is not None and agency_pk is not None and successor.pk == agency_pk:
+        raise DomainError(
+            "successor_is_self",
+            "Cơ quan kế thừa không thể là chính cơ quan đó.",
+            "An agency cannot be its own successor.",
+            field="successor",
+        )
+
+
+def check_officer_agency(agency) -> None:
+    if agency is None:
+        raise DomainError(
+            "officer_agency_required",
+            "Cán bộ phải thuộc một cơ quan.",
+            "An officer must belong to an agency.",
+            field="agency",
+        )
+
+
+def check_department_in_agency(department, agency) -> None:
+    if department is not None and department.agency_id != agency.pk:
+        raise DomainError(
+            "department_not_in_agency",
+            f"Phòng '{department.name}' không thuộc cơ quan '{agency.name}'.",
+            f"Department '{department.name}' is not part of agency '{agency.name}'.",
+            field="department",
+        )
+
+
+def check_roles(roles: list[str]) -> None:
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise DomainError(
+            "role_unknown",
+            f"Vai trò không hợp lệ: {', '.join(unknown)}. Các vai trò: {', '.join(Role.values)}.",
+            f"Unknown role(s): {', '.join(unknown)}. Known roles: {', '.join(Role.values)}.",
+            field="roles",
+        )
+
+
+def check_cccd(id_number: str) -> None:
+    """Citizen ID card number (CCCD): 12 digits (Circular 59/2021/TT-BCA art. 7)."""
+    if not CCCD.match(id_number or ""):
+        raise DomainError(
+            "id_number_invalid",
+            "Số CCCD phải gồm đúng 12 chữ số.",
+            "The citizen ID number (CCCD) must be exactly 12 digits.",
+            field="id_number",
+        )
