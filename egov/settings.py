@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "egov.core",
     "egov.directory",
+    "egov.workdays",
+    "egov.catalog",
 ]
 
 MIDDLEWARE = [

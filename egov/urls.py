@@ -13,6 +13,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("egov.core.api_urls")),
     path("api/v1/", include("egov.directory.api_urls")),
+    path("api/v1/", include("egov.workdays.api_urls")),
+    path("api/v1/", include("egov.catalog.api_urls")),
+    path("", include("egov.workdays.urls")),
+    path("", include("egov.catalog.urls")),
 ]
 
 if settings.SERVE_STATIC:
