@@ -1,0 +1,58 @@
+# egov: two commands set everything up (see README.md).
+#   make run    install, migrate, load the demo province, start web server + workers
+#   make test   install development tools and run every check
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MO := egov/locale/en/LC_MESSAGES/django.mo
+
+.PHONY: run test bench install install-dev check lint format openapi demo messages clean
+
+run: install messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_catalog
+	$(BIN)/python manage.py serve
+
+test: install-dev messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+bench: install-dev
+	@command -v wrk >/dev/null || scripts/bootstrap-debian wrk
+	$(BIN)/python bench/run.py
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.dev-installed
+
+$(BIN)/python:
+	scripts/bootstrap-debian
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+messages: $(MO)
+$(MO): egov/locale/en/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || scripts/bootstrap-debian
+	msgfmt --check -o $@ $<
+
+# Regenerate the committed OpenAPI file (a test fails when it drifts).
+openapi: install-dev
+	$(BIN)/python manage.py spectacular --file docs/api/openapi.yaml --validate
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var
