@@ -7,6 +7,7 @@ machine with SQLite (see docs/operations.md for the full list).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
 
@@ -68,9 +69,13 @@ def sqlite_database(path: str) -> dict:
     # WAL lets readers run while one writer commits; the busy timeout makes a
     # writer wait for the lock instead of failing at once; IMMEDIATE takes the
     # write lock at BEGIN so two writers never deadlock upgrading a read lock.
+    test_name = str(Path(path).with_name(f"test_{Path(path).name}"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # A file, not memory, so that tests can start other processes (relays, servers)
+        # on the same test database.
+        "TEST": {"NAME": test_name},
         "OPTIONS": {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

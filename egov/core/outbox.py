@@ -54,7 +54,9 @@ def handler(pattern: str) -> Callable[[Handler], Handler]:
 
 
 def register(pattern: str, fn: Handler, name: str | None = None) -> None:
-    name = name or f"{fn.__module__}.{fn.__qualname__}"
+    """The handler's name is recorded with each attempt and must stay the same across
+    processes and restarts: by default the function's dotted path."""
+    name = name or f"{fn.__module__}.{getattr(fn, '__qualname__', type(fn).__qualname__)}"
     if not any(p == pattern and n == name for p, n, _ in _handlers):
         _handlers.append((pattern, name, fn))
 
@@ -64,9 +66,9 @@ def unregister(pattern: str, fn: Handler) -> None:
 
 
 @contextmanager
-def registered(pattern: str, fn: Handler) -> Iterator[None]:
+def registered(pattern: str, fn: Handler, name: str | None = None) -> Iterator[None]:
     """Register a handler for the duration of a block (tests)."""
-    register(pattern, fn)
+    register(pattern, fn, name)
     try:
         yield
     finally:
