@@ -17,8 +17,18 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "code", "name", "short_name", "tier", "parent", "address",
-                  "valid_from", "valid_to", "successor"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "tier",
+            "parent",
+            "address",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]
 
 
 class AgencyList(generics.ListAPIView):

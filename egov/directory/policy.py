@@ -53,10 +53,16 @@ register_resource(
     ApplicantProfile,
     Resource("applicant", owner_lookup="user"),
     {
-        Action.VIEW: {**{role: Scope.ALL for role in _front_line}, AUDITOR: Scope.ALL,
-                      "applicant": Scope.OWNER},
-        Action.READ_PERSONAL_DATA: {**{role: Scope.ALL for role in _front_line},
-                                    AUDITOR: Scope.ALL, "applicant": Scope.OWNER},
+        Action.VIEW: {
+            **{role: Scope.ALL for role in _front_line},
+            AUDITOR: Scope.ALL,
+            "applicant": Scope.OWNER,
+        },
+        Action.READ_PERSONAL_DATA: {
+            **{role: Scope.ALL for role in _front_line},
+            AUDITOR: Scope.ALL,
+            "applicant": Scope.OWNER,
+        },
         Action.CHANGE: {"applicant": Scope.OWNER},
     },
 )

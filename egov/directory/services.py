@@ -11,10 +11,27 @@ from django.db import transaction
 from egov.core import audit
 from egov.core.permissions import SYSTEM, Action, require
 from egov.directory import rules
-from egov.directory.models import Agency, ApplicantProfile, Department, Officer, OfficerRole, Tier, User
+from egov.directory.models import (
+    Agency,
+    ApplicantProfile,
+    Department,
+    Officer,
+    OfficerRole,
+    Tier,
+    User,
+)
 
-AGENCY_FIELDS = ["code", "name", "short_name", "tier", "parent", "address", "valid_from",
-                 "valid_to", "successor"]
+AGENCY_FIELDS = [
+    "code",
+    "name",
+    "short_name",
+    "tier",
+    "parent",
+    "address",
+    "valid_from",
+    "valid_to",
+    "successor",
+]
 
 
 def _require_parent_admin(actor: Any, parent: Agency | None) -> None:
@@ -34,9 +51,17 @@ def _path(agency: Agency) -> str:
 
 @transaction.atomic
 def create_agency(
-    *, actor: Any, code: str, name: str, tier: Tier, parent: Agency | None = None,
-    short_name: str = "", address: str = "", valid_from: datetime.date | None = None,
-    valid_to: datetime.date | None = None, successor: Agency | None = None,
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    tier: Tier,
+    parent: Agency | None = None,
+    short_name: str = "",
+    address: str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+    successor: Agency | None = None,
 ) -> Agency:
     _require_parent_admin(actor, parent)
     code = (code or "").strip()
@@ -46,13 +71,25 @@ def create_agency(
     valid_from = valid_from or datetime.date(2000, 1, 1)
     rules.check_validity(valid_from, valid_to)
     agency = Agency.objects.create(
-        code=code, name=name.strip(), short_name=short_name.strip(), tier=tier, parent=parent,
-        address=address, valid_from=valid_from, valid_to=valid_to, successor=successor,
+        code=code,
+        name=name.strip(),
+        short_name=short_name.strip(),
+        tier=tier,
+        parent=parent,
+        address=address,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        successor=successor,
     )
     agency.path = _path(agency)
     agency.save(update_fields=["path"])
-    audit.record(actor=actor, action="agency.create", obj=agency, agency_id=agency.pk,
-                 changes={"after": audit.snapshot(agency, AGENCY_FIELDS)})
+    audit.record(
+        actor=actor,
+        action="agency.create",
+        obj=agency,
+        agency_id=agency.pk,
+        changes={"after": audit.snapshot(agency, AGENCY_FIELDS)},
+    )
     return agency
 
 
@@ -83,16 +120,22 @@ def update_agency(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
     if old_path != agency.path:
         subtree = list(Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk))
         for unit in subtree:
-            unit.path = agency.path + unit.path[len(old_path):]
+            unit.path = agency.path + unit.path[len(old_path) :]
         Agency.objects.bulk_update(subtree, ["path"])
     after = audit.snapshot(agency, AGENCY_FIELDS)
-    audit.record(actor=actor, action="agency.update", obj=agency, agency_id=agency.pk,
-                 changes=audit.diff(before, after))
+    audit.record(
+        actor=actor,
+        action="agency.update",
+        obj=agency,
+        agency_id=agency.pk,
+        changes=audit.diff(before, after),
+    )
     return agency
 
 
-def retire_agency(*, actor: Any, agency: Agency, valid_to: datetime.date,
-                  successor: Agency | None = None) -> Agency:
+def retire_agency(
+    *, actor: Any, agency: Agency, valid_to: datetime.date, successor: Agency | None = None
+) -> Agency:
     """End an agency's validity (merger, abolition) and name its successor. The
     agency and its code stay, so old dossiers and documents keep them."""
     return update_agency(actor=actor, agency=agency, valid_to=valid_to, successor=successor)
@@ -104,16 +147,29 @@ def create_department(*, actor: Any, agency: Agency, code: str, name: str) -> De
     rules.check_required(code, "code", "mã phòng", "Department code")
     rules.check_required(name, "name", "tên phòng", "Department name")
     department = Department.objects.create(agency=agency, code=code.strip(), name=name.strip())
-    audit.record(actor=actor, action="department.create", obj=department, agency_id=agency.pk,
-                 changes={"after": audit.snapshot(department, ["agency", "code", "name"])})
+    audit.record(
+        actor=actor,
+        action="department.create",
+        obj=department,
+        agency_id=agency.pk,
+        changes={"after": audit.snapshot(department, ["agency", "code", "name"])},
+    )
     return department
 
 
 @transaction.atomic
 def create_officer(
-    *, actor: Any, username: str, full_name: str, agency: Agency | None,
-    roles: list[str], department: Department | None = None, email: str = "",
-    password: str | None = None, position: str = "", phone: str = "",
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    agency: Agency | None,
+    roles: list[str],
+    department: Department | None = None,
+    email: str = "",
+    password: str | None = None,
+    position: str = "",
+    phone: str = "",
 ) -> Officer:
     rules.check_officer_agency(agency)
     require(actor, Action.ADMINISTER, agency)
@@ -124,22 +180,40 @@ def create_officer(
     if User.objects.filter(username=username).exists():
         from egov.core.errors import DomainError
 
-        raise DomainError("username_taken", f"Tên đăng nhập '{username}' đã tồn tại.",
-                          f"Username '{username}' is already taken.", field="username")
-    user = User(username=username, full_name=full_name, email=email, phone=phone,
-                kind=User.Kind.OFFICER)
+        raise DomainError(
+            "username_taken",
+            f"Tên đăng nhập '{username}' đã tồn tại.",
+            f"Username '{username}' is already taken.",
+            field="username",
+        )
+    user = User(
+        username=username, full_name=full_name, email=email, phone=phone, kind=User.Kind.OFFICER
+    )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    officer = Officer.objects.create(user=user, agency=agency, department=department,
-                                     position=position)
-    OfficerRole.objects.bulk_create([OfficerRole(officer=officer, role=r) for r in sorted(set(roles))])
-    audit.record(actor=actor, action="officer.create", obj=officer, agency_id=agency.pk,
-                 changes={"after": {"username": username, "agency": agency.pk,
-                                    "department": department.pk if department else None,
-                                    "roles": sorted(set(roles))}})
+    officer = Officer.objects.create(
+        user=user, agency=agency, department=department, position=position
+    )
+    OfficerRole.objects.bulk_create(
+        [OfficerRole(officer=officer, role=r) for r in sorted(set(roles))]
+    )
+    audit.record(
+        actor=actor,
+        action="officer.create",
+        obj=officer,
+        agency_id=agency.pk,
+        changes={
+            "after": {
+                "username": username,
+                "agency": agency.pk,
+                "department": department.pk if department else None,
+                "roles": sorted(set(roles)),
+            }
+        },
+    )
     return officer
 
 
@@ -149,17 +223,33 @@ def set_officer_roles(*, actor: Any, officer: Officer, roles: list[str]) -> Offi
     rules.check_roles(roles)
     before = sorted(officer.role_codes())
     officer.roles.all().delete()
-    OfficerRole.objects.bulk_create([OfficerRole(officer=officer, role=r) for r in sorted(set(roles))])
-    audit.record(actor=actor, action="officer.set_roles", obj=officer, agency_id=officer.agency_id,
-                 changes={"before": {"roles": before}, "after": {"roles": sorted(set(roles))}})
+    OfficerRole.objects.bulk_create(
+        [OfficerRole(officer=officer, role=r) for r in sorted(set(roles))]
+    )
+    audit.record(
+        actor=actor,
+        action="officer.set_roles",
+        obj=officer,
+        agency_id=officer.agency_id,
+        changes={"before": {"roles": before}, "after": {"roles": sorted(set(roles))}},
+    )
     return officer
 
 
 @transaction.atomic
 def register_applicant(
-    *, username: str, password: str, full_name: str, kind: str = User.Kind.CITIZEN,
-    id_number: str = "", tax_code: str = "", email: str = "", phone: str = "",
-    organisation_name: str = "", date_of_birth: datetime.date | None = None, address: str = "",
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    kind: str = User.Kind.CITIZEN,
+    id_number: str = "",
+    tax_code: str = "",
+    email: str = "",
+    phone: str = "",
+    organisation_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    address: str = "",
 ) -> User:
     """Create a citizen or business account (people apply; officers work)."""
     if kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
@@ -169,19 +259,29 @@ def register_applicant(
     user = User(username=username, full_name=full_name, email=email, phone=phone, kind=kind)
     user.set_password(password)
     user.save()
-    ApplicantProfile.objects.create(user=user, id_number=id_number, tax_code=tax_code,
-                                    organisation_name=organisation_name,
-                                    date_of_birth=date_of_birth, address=address)
-    audit.record(actor=user, action="applicant.register", obj=user,
-                 changes={"after": {"username": username, "kind": kind}})
+    ApplicantProfile.objects.create(
+        user=user,
+        id_number=id_number,
+        tax_code=tax_code,
+        organisation_name=organisation_name,
+        date_of_birth=date_of_birth,
+        address=address,
+    )
+    audit.record(
+        actor=user,
+        action="applicant.register",
+        obj=user,
+        changes={"after": {"username": username, "kind": kind}},
+    )
     return user
 
 
 def read_applicant_personal_data(*, actor: Any, profile: ApplicantProfile) -> dict[str, Any]:
     """The applicant's identifying data; every read is written to the audit log."""
     require(actor, Action.READ_PERSONAL_DATA, profile)
-    audit.record_personal_data_read(actor=actor, obj=profile,
-                                    fields=["id_number", "tax_code", "date_of_birth"])
+    audit.record_personal_data_read(
+        actor=actor, obj=profile, fields=["id_number", "tax_code", "date_of_birth"]
+    )
     return {
         "id": profile.pk,
         "full_name": profile.user.full_name,

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import factory
 
-from egov.directory.models import Agency, ApplicantProfile, Department, Officer, OfficerRole, Tier, User
+from egov.directory.models import (
+    Agency,
+    ApplicantProfile,
+    Department,
+    Officer,
+    OfficerRole,
+    Tier,
+    User,
+)
 
 
 def tier(code: str) -> Tier:
