@@ -65,13 +65,27 @@ class Context:
     def figure(self, **kwargs) -> Figure:
         return Figure(**kwargs)
 
-    def wrk(self, path: str, *, seconds: float | None = None, connections: int = 16,
-            threads: int = 2, method: str = "GET", body: str = "",
-            headers: dict[str, str] | None = None) -> dict[str, float]:
+    def wrk(
+        self,
+        path: str,
+        *,
+        seconds: float | None = None,
+        connections: int = 16,
+        threads: int = 2,
+        method: str = "GET",
+        body: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, float]:
         """Load ``path`` with wrk from another process; returns rps and latency (s)."""
-        return run_wrk(f"{self.base_url}{path}", seconds=seconds or self.seconds,
-                       connections=connections, threads=threads, method=method, body=body,
-                       headers=headers or {})
+        return run_wrk(
+            f"{self.base_url}{path}",
+            seconds=seconds or self.seconds,
+            connections=connections,
+            threads=threads,
+            method=method,
+            body=body,
+            headers=headers or {},
+        )
 
     def get_latencies(self, paths: list[str], headers: dict[str, str] | None = None) -> list[float]:
         """Sequential GETs over one keep-alive connection; returns each latency (s)."""
@@ -105,8 +119,16 @@ def _seconds(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
 
 
-def run_wrk(url: str, *, seconds: float, connections: int, threads: int, method: str = "GET",
-            body: str = "", headers: dict[str, str]) -> dict[str, float]:
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    threads: int,
+    method: str = "GET",
+    body: str = "",
+    headers: dict[str, str],
+) -> dict[str, float]:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed (make bench installs it: apt-get install wrk)")
@@ -124,10 +146,16 @@ def run_wrk(url: str, *, seconds: float, connections: int, threads: int, method:
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    latency = {f"p{p}": _seconds(m.group(1)) for p in (50, 75, 90, 99)
-               if (m := re.search(rf"^\s+{p}%\s+(\S+)", out, re.M))}
-    return {"rps": float(rps.group(1)) if rps else 0.0,
-            "errors": int(non2xx.group(1)) if non2xx else 0, **latency}
+    latency = {
+        f"p{p}": _seconds(m.group(1))
+        for p in (50, 75, 90, 99)
+        if (m := re.search(rf"^\s+{p}%\s+(\S+)", out, re.M))
+    }
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+        **latency,
+    }
 
 
 def free_port() -> int:
@@ -153,11 +181,16 @@ def wait_for(host: str, port: int, path: str, timeout: float = 60) -> None:
 def machine_line() -> str:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}"
+    )
 
 
 def main() -> int:
@@ -169,14 +202,20 @@ def main() -> int:
 
     var = ROOT / "var" / "bench"
     var.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="egov.settings", EGOV_VAR_DIR=str(var),
-               EGOV_LOG_LEVEL="WARNING", EGOV_AXES_ENABLED="false")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="egov.settings",
+        EGOV_VAR_DIR=str(var),
+        EGOV_LOG_LEVEL="WARNING",
+        EGOV_AXES_ENABLED="false",
+    )
     if "DATABASE_URL" not in os.environ:
         for leftover in var.glob("egov.sqlite3*"):
             leftover.unlink()
     os.environ.update(env)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
-                   env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
 
     import django
 
@@ -186,9 +225,21 @@ def main() -> int:
     vendor = connection.vendor
     host, port = "127.0.0.1", free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "egov.wsgi:application", "--bind", f"{host}:{port}",
-         "--workers", str(args.web_workers), "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "egov.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(args.web_workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         wait_for(host, port, "/api/v1/ping")
         ctx = Context(base_url=f"http://{host}:{port}", host=host, port=port, seconds=args.seconds)
@@ -199,10 +250,21 @@ def main() -> int:
         ctx.baseline_p50 = statistics.median(single)
         ctx.baseline_p95 = percentile(single, 95)
         figures: list[tuple[str, Figure]] = [
-            ("Harness baseline", Figure("GET /api/v1/ping, 16 connections (wrk)", base["rps"],
-                                        "req/s", goal="baseline")),
-            ("Harness baseline", Figure("GET /api/v1/ping, p95 latency, 1 client",
-                                        ctx.baseline_p95 * 1000, "ms", goal="baseline")),
+            (
+                "Harness baseline",
+                Figure(
+                    "GET /api/v1/ping, 16 connections (wrk)", base["rps"], "req/s", goal="baseline"
+                ),
+            ),
+            (
+                "Harness baseline",
+                Figure(
+                    "GET /api/v1/ping, p95 latency, 1 client",
+                    ctx.baseline_p95 * 1000,
+                    "ms",
+                    goal="baseline",
+                ),
+            ),
         ]
         scripts = sorted((ROOT / "bench").glob("bench_*.py"))
         if args.only:
@@ -248,8 +310,10 @@ def report(figures, vendor, args, ctx) -> None:
     for title, f in figures:
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
         met = {True: "yes", False: "**no**", None: ""}[f.ok]
-        lines.append(f"| {title} | {f.name} | {_fmt(f.value)} | {f.unit} | {f.baseline_name} | "
-                     f"{_fmt(f.baseline_value)} | {ratio} | {f.goal} | {met} |")
+        lines.append(
+            f"| {title} | {f.name} | {_fmt(f.value)} | {f.unit} | {f.baseline_name} | "
+            f"{_fmt(f.baseline_value)} | {ratio} | {f.goal} | {met} |"
+        )
     notes = [f"- {title}: {f.note}" for title, f in figures if f.note] + ctx.notes
     if notes:
         lines += ["", "Notes:", "", *notes]

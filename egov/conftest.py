@@ -60,23 +60,41 @@ class People:
 
 @pytest.fixture
 def places(db) -> Places:
-    province = AgencyFactory(code="000.00.00.H06", name="UBND tỉnh Bắc Kạn", short_name="UBND",
-                             tier=tier("province"))
-    department = AgencyFactory(code="000.01.00.H06", name="Sở Tư pháp", short_name="STP",
-                               tier=tier("department"), parent=province)
-    district = AgencyFactory(code="000.00.12.H06", name="UBND huyện Chợ Mới", short_name="UBND",
-                             tier=tier("district"), parent=province)
-    commune = AgencyFactory(code="000.12.31.H06", name="UBND xã Yên Đĩnh", short_name="UBND",
-                            tier=tier("commune"), parent=district)
-    other = AgencyFactory(code="000.00.00.H53", name="UBND tỉnh Tây Ninh", short_name="UBND",
-                          tier=tier("province"))
+    province = AgencyFactory(
+        code="000.00.00.H06", name="UBND tỉnh Bắc Kạn", short_name="UBND", tier=tier("province")
+    )
+    department = AgencyFactory(
+        code="000.01.00.H06",
+        name="Sở Tư pháp",
+        short_name="STP",
+        tier=tier("department"),
+        parent=province,
+    )
+    district = AgencyFactory(
+        code="000.00.12.H06",
+        name="UBND huyện Chợ Mới",
+        short_name="UBND",
+        tier=tier("district"),
+        parent=province,
+    )
+    commune = AgencyFactory(
+        code="000.12.31.H06",
+        name="UBND xã Yên Đĩnh",
+        short_name="UBND",
+        tier=tier("commune"),
+        parent=district,
+    )
+    other = AgencyFactory(
+        code="000.00.00.H53", name="UBND tỉnh Tây Ninh", short_name="UBND", tier=tier("province")
+    )
     office = DepartmentFactory(agency=district, code="vp", name="Văn phòng HĐND-UBND")
     return Places(province, department, district, commune, other, office)
 
 
 def _officer(agency, username, *roles, department=None) -> User:
-    return OfficerFactory(user__username=username, agency=agency, department=department,
-                          roles=list(roles)).user
+    return OfficerFactory(
+        user__username=username, agency=agency, department=department, roles=list(roles)
+    ).user
 
 
 @pytest.fixture

@@ -15,19 +15,37 @@ from egov.core.errors import DomainError
 
 _DRF_CODES = {
     exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập.", "Login required."),
-    exceptions.AuthenticationFailed: ("authentication_failed", "Xác thực không thành công.",
-                                      "Authentication failed."),
-    exceptions.PermissionDenied: ("permission_denied", "Bạn không có quyền thực hiện thao tác này.",
-                                  "You are not allowed to do this."),
+    exceptions.AuthenticationFailed: (
+        "authentication_failed",
+        "Xác thực không thành công.",
+        "Authentication failed.",
+    ),
+    exceptions.PermissionDenied: (
+        "permission_denied",
+        "Bạn không có quyền thực hiện thao tác này.",
+        "You are not allowed to do this.",
+    ),
     exceptions.NotFound: ("not_found", "Không tìm thấy.", "Not found."),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ.",
-                                  "Method not allowed."),
-    exceptions.Throttled: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau.",
-                           "Too many requests, try again later."),
-    exceptions.ParseError: ("malformed_request", "Dữ liệu gửi lên không đọc được.",
-                            "Malformed request body."),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", "Định dạng dữ liệu không hỗ trợ.",
-                                      "Unsupported media type."),
+    exceptions.MethodNotAllowed: (
+        "method_not_allowed",
+        "Phương thức không được hỗ trợ.",
+        "Method not allowed.",
+    ),
+    exceptions.Throttled: (
+        "throttled",
+        "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+        "Too many requests, try again later.",
+    ),
+    exceptions.ParseError: (
+        "malformed_request",
+        "Dữ liệu gửi lên không đọc được.",
+        "Malformed request body.",
+    ),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        "Định dạng dữ liệu không hỗ trợ.",
+        "Unsupported media type.",
+    ),
 }
 
 
@@ -77,8 +95,13 @@ class PingView(APIView):
 class RedriveView(APIView):
     """Put a dead outbox event back in the delivery queue (province administrators)."""
 
-    @extend_schema(request=None, responses=inline_serializer(
-        "OutboxEventState", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "OutboxEventState",
+            {"id": serializers.IntegerField(), "status": serializers.CharField()},
+        ),
+    )
     def post(self, request, pk: int):
         from egov.core.models import OutboxEvent
         from egov.core.outbox import redrive_event

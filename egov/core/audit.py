@@ -183,27 +183,55 @@ def verify_chain(using: str = "default") -> tuple[int, list[ChainProblem]]:
     for partition in sorted(partitions):
         expected_seq, prev_hash, problem = 1, GENESIS, None
         entries = (
-            AuditEntry.objects.using(using).filter(partition=partition).order_by("seq").iterator(2000)
+            AuditEntry.objects.using(using)
+            .filter(partition=partition)
+            .order_by("seq")
+            .iterator(2000)
         )
         for entry in entries:
             checked += 1
             if entry.seq != expected_seq:
-                problem = (entry.occurred_at, ChainProblem(partition, expected_seq, entry.pk,
-                           f"entry missing (next entry found has seq {entry.seq})"))
+                problem = (
+                    entry.occurred_at,
+                    ChainProblem(
+                        partition,
+                        expected_seq,
+                        entry.pk,
+                        f"entry missing (next entry found has seq {entry.seq})",
+                    ),
+                )
             elif entry.prev_hash != prev_hash:
-                problem = (entry.occurred_at, ChainProblem(partition, entry.seq, entry.pk,
-                           "prev_hash does not match the previous entry"))
+                problem = (
+                    entry.occurred_at,
+                    ChainProblem(
+                        partition,
+                        entry.seq,
+                        entry.pk,
+                        "prev_hash does not match the previous entry",
+                    ),
+                )
             elif entry_digest(entry) != entry.hash:
-                problem = (entry.occurred_at, ChainProblem(partition, entry.seq, entry.pk,
-                           "content changed: hash does not match"))
+                problem = (
+                    entry.occurred_at,
+                    ChainProblem(
+                        partition, entry.seq, entry.pk, "content changed: hash does not match"
+                    ),
+                )
             if problem:
                 break
             expected_seq, prev_hash = entry.seq + 1, entry.hash
         if problem is None:
             head = heads.get(partition)
             if head is None or head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
-                problem = (None, ChainProblem(partition, expected_seq - 1, None,
-                           "chain head does not match the last entry (entries removed at the end?)"))
+                problem = (
+                    None,
+                    ChainProblem(
+                        partition,
+                        expected_seq - 1,
+                        None,
+                        "chain head does not match the last entry (entries removed at the end?)",
+                    ),
+                )
         if problem:
             problems.append(problem)
     problems.sort(key=lambda p: (p[0] is None, p[0] or timezone.now(), p[1].partition))

@@ -24,9 +24,11 @@ class LoginView(auth_views.LoginView):
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Mã xác thực (6 chữ số)"),
-        max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -49,7 +51,9 @@ def otp_verify(request):
                 audit.record(actor=request.user, action="auth.second_factor", obj=request.user)
                 return redirect(_next_url(request))
         form.add_error("token", _("Mã không đúng hoặc đã hết hạn."))
-    return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)}
+    )
 
 
 @login_required
@@ -66,10 +70,12 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(actor=request.user, action="auth.second_factor_enrolled",
-                         obj=request.user)
+            audit.record(actor=request.user, action="auth.second_factor_enrolled", obj=request.user)
             return redirect(_next_url(request))
         form.add_error("token", _("Mã không đúng hoặc đã hết hạn."))
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
-    return render(request, "registration/otp_setup.html",
-                  {"form": form, "qr": qr, "next": _next_url(request), "key": device.key})
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr": qr, "next": _next_url(request), "key": device.key},
+    )

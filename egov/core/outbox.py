@@ -80,8 +80,12 @@ def handlers_for(topic: str) -> list[tuple[str, Handler]]:
 
 
 def emit(
-    *, topic: str, aggregate: models.Model | None = None, aggregate_type: str = "",
-    aggregate_id: str | int = "", payload: dict[str, Any] | None = None,
+    *,
+    topic: str,
+    aggregate: models.Model | None = None,
+    aggregate_type: str = "",
+    aggregate_id: str | int = "",
+    payload: dict[str, Any] | None = None,
 ) -> OutboxEvent:
     """Append an event to the outbox in the current transaction."""
     if aggregate is not None:
@@ -126,8 +130,10 @@ def claim(*, relay: str, limit: int | None = None) -> tuple[str, list[OutboxEven
             # the database has no row locks (SQLite serialises writers instead).
             OutboxEvent.objects.filter(id__in=ids).filter(
                 Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-            ).update(lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
-                     lease_token=token)
+            ).update(
+                lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+                lease_token=token,
+            )
     events = list(OutboxEvent.objects.filter(lease_token=token).order_by("id"))
     return token, events
 
@@ -143,7 +149,9 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
     for name, fn in handlers_for(event.topic):
         if name in succeeded:
             continue
-        attempt = OutboxAttempt.objects.create(event=event, handler=name, number=number, relay=relay)
+        attempt = OutboxAttempt.objects.create(
+            event=event, handler=name, number=number, relay=relay
+        )
         try:
             fn(event)
         except Exception as exc:  # a handler's failure must not stop the relay
@@ -159,18 +167,36 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
     now = timezone.now()
     mine = OutboxEvent.objects.filter(pk=event.pk, lease_token=token)
     if not error:
-        settled = mine.update(status=OutboxEvent.Status.DELIVERED, attempts=number,
-                              delivered_at=now, lease_until=None, lease_token="", last_error="")
+        settled = mine.update(
+            status=OutboxEvent.Status.DELIVERED,
+            attempts=number,
+            delivered_at=now,
+            lease_until=None,
+            lease_token="",
+            last_error="",
+        )
     elif number >= settings.OUTBOX_MAX_ATTEMPTS:
-        settled = mine.update(status=OutboxEvent.Status.DEAD, attempts=number,
-                              lease_until=None, lease_token="", last_error=error[:4000])
-        log.error("outbox event dead", extra={"event": event.pk, "topic": event.topic,
-                                              "error": error})
+        settled = mine.update(
+            status=OutboxEvent.Status.DEAD,
+            attempts=number,
+            lease_until=None,
+            lease_token="",
+            last_error=error[:4000],
+        )
+        log.error(
+            "outbox event dead", extra={"event": event.pk, "topic": event.topic, "error": error}
+        )
     else:
-        settled = mine.update(attempts=number, next_attempt_at=now + backoff(number),
-                              lease_until=None, lease_token="", last_error=error[:4000])
-        log.warning("outbox delivery failed", extra={"event": event.pk, "attempt": number,
-                                                     "error": error})
+        settled = mine.update(
+            attempts=number,
+            next_attempt_at=now + backoff(number),
+            lease_until=None,
+            lease_token="",
+            last_error=error[:4000],
+        )
+        log.warning(
+            "outbox delivery failed", extra={"event": event.pk, "attempt": number, "error": error}
+        )
     if not settled:
         log.warning("outbox lease lost before settling", extra={"event": event.pk})
     return not error
@@ -210,6 +236,10 @@ def redrive_event(*, actor: Any, event: OutboxEvent) -> OutboxEvent:
         event.attempts = 0
         event.next_attempt_at = timezone.now()
         event.save(update_fields=["status", "attempts", "next_attempt_at"])
-        audit.record(actor=actor, action="outbox.redrive", obj=event,
-                     changes=audit.diff(before, audit.snapshot(event, ["status", "attempts"])))
+        audit.record(
+            actor=actor,
+            action="outbox.redrive",
+            obj=event,
+            changes=audit.diff(before, audit.snapshot(event, ["status", "attempts"])),
+        )
     return event

@@ -57,7 +57,13 @@ class Scope(StrEnum):
 ANONYMOUS = "anonymous"
 APPLICANT = "applicant"  # any citizen or business account
 
-DESK, SPEC, HEAD, LEAD, CLERK = "desk_officer", "specialist", "department_head", "agency_leader", "clerk"
+DESK, SPEC, HEAD, LEAD, CLERK = (
+    "desk_officer",
+    "specialist",
+    "department_head",
+    "agency_leader",
+    "clerk",
+)
 AADMIN, PADMIN, AUDITOR = "agency_admin", "province_admin", "auditor"
 OFFICER_ROLES = (DESK, SPEC, HEAD, LEAD, CLERK, AADMIN, PADMIN, AUDITOR)
 
@@ -74,8 +80,9 @@ _resources: dict[type[models.Model], Resource] = {}
 RULES: dict[tuple[str, Action], dict[str, Scope]] = {}
 
 
-def register_resource(model: type[models.Model], resource: Resource,
-                      rules: dict[Action, dict[str, Scope]]) -> None:
+def register_resource(
+    model: type[models.Model], resource: Resource, rules: dict[Action, dict[str, Scope]]
+) -> None:
     """Declare a protected model and who may do what on it (called by apps at import)."""
     _resources[model] = resource
     for action, roles in rules.items():

@@ -1,7 +1,15 @@
 """Who may read the audit log and operate the outbox (see egov.core.permissions)."""
 
 from egov.core.models import AuditEntry, OutboxEvent
-from egov.core.permissions import AADMIN, AUDITOR, PADMIN, Action, Resource, Scope, register_resource
+from egov.core.permissions import (
+    AADMIN,
+    AUDITOR,
+    PADMIN,
+    Action,
+    Resource,
+    Scope,
+    register_resource,
+)
 
 register_resource(
     AuditEntry,

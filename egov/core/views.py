@@ -39,10 +39,13 @@ def healthz(request):
         checks["database"] = {"ok": False, "error": exc.__class__.__name__}
     if checks["database"]["ok"]:
         cutoff = timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS)
-        beats = list(WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("name", flat=True))
+        beats = list(
+            WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("name", flat=True)
+        )
         checks["worker"] = {"ok": bool(beats), "alive": sorted(beats)}
     else:
         checks["worker"] = {"ok": False, "error": "database unavailable"}
     ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ok else "fail", "checks": checks},
-                        status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )

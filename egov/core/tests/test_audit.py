@@ -12,8 +12,9 @@ from egov.directory import services
 def _write_entries(people, places, n=6):
     start = AuditEntry.objects.count()
     for i in range(start, start + n):
-        services.create_department(actor=people.agency_admin, agency=places.district,
-                                   code=f"p{i}", name=f"Phòng {i}")
+        services.create_department(
+            actor=people.agency_admin, agency=places.district, code=f"p{i}", name=f"Phòng {i}"
+        )
 
 
 def _raw_update(sql, params):
@@ -39,14 +40,17 @@ def test_entries_form_an_intact_chain(people, places):
 
 
 def test_entry_records_who_what_and_before_after(people, places):
-    agency = services.update_agency(actor=people.province_admin, agency=places.commune,
-                                    name="UBND xã Yên Đĩnh (mới)")
+    agency = services.update_agency(
+        actor=people.province_admin, agency=places.commune, name="UBND xã Yên Đĩnh (mới)"
+    )
     entry = AuditEntry.objects.get(action="agency.update")
     assert entry.actor == people.province_admin
     assert entry.object_id == str(agency.pk)
     assert entry.agency_id == agency.pk
-    assert entry.changes == {"before": {"name": "UBND xã Yên Đĩnh"},
-                             "after": {"name": "UBND xã Yên Đĩnh (mới)"}}
+    assert entry.changes == {
+        "before": {"name": "UBND xã Yên Đĩnh"},
+        "after": {"name": "UBND xã Yên Đĩnh (mới)"},
+    }
 
 
 def test_the_database_refuses_to_change_or_delete_entries(people, places):
@@ -63,8 +67,10 @@ def test_the_database_refuses_to_change_or_delete_entries(people, places):
 def test_verify_command_finds_a_changed_row(people, places, capsys):
     _write_entries(people, places)
     victim = AuditEntry.objects.order_by("partition", "seq")[2]
-    _raw_update("UPDATE core_auditentry SET changes = %s WHERE id = %s",
-                ['{"after": {"name": "Phòng giả mạo"}}', victim.pk])
+    _raw_update(
+        "UPDATE core_auditentry SET changes = %s WHERE id = %s",
+        ['{"after": {"name": "Phòng giả mạo"}}', victim.pk],
+    )
     with pytest.raises(CommandError):
         call_command("verify_audit")
     err = capsys.readouterr().err
@@ -100,11 +106,13 @@ def test_verify_command_reports_success(people, places, capsys):
 def test_a_failed_transaction_leaves_no_entry_and_no_gap(people, places):
     _write_entries(people, places, 1)
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        services.create_department(actor=people.agency_admin, agency=places.district,
-                                   code="x", name="Rolled back")
-        1 / 0
-    assert not AuditEntry.objects.filter(action="department.create",
-                                         object_repr="Rolled back").exists()
+        services.create_department(
+            actor=people.agency_admin, agency=places.district, code="x", name="Rolled back"
+        )
+        raise ZeroDivisionError("something failed after the write")
+    assert not AuditEntry.objects.filter(
+        action="department.create", object_repr="Rolled back"
+    ).exists()
     _write_entries(people, places, 1)
     assert verify_chain()[1] == []
 
@@ -115,8 +123,9 @@ def test_connections_spread_over_partitions(settings, people, places):
     for i in range(12):
         # A new connection (another process or thread) picks its own partition.
         connection.egov_audit_partition = None
-        used.add(audit.record(actor=None, action="test.event", object_type="x",
-                              object_id=i).partition)
+        used.add(
+            audit.record(actor=None, action="test.event", object_type="x", object_id=i).partition
+        )
     assert len(used) > 1
     assert all(0 <= p < 4 for p in used)
     heads = {h.partition: h.last_seq for h in AuditChainHead.objects.all()}

@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -41,8 +42,9 @@ def test_the_relay_command_beats_and_delivers(db):
 
 
 def test_logs_are_json_lines_with_extra_fields():
-    record = logging.LogRecord("egov.test", logging.INFO, __file__, 1, "hello %s", ("Hà Nội",),
-                               None)
+    record = logging.LogRecord(
+        "egov.test", logging.INFO, __file__, 1, "hello %s", ("Hà Nội",), None
+    )
     record.dossier = "000.00.12.H06-201105-0004"
     line = json.loads(JsonFormatter().format(record))
     assert line["msg"] == "hello Hà Nội"
@@ -73,3 +75,13 @@ def test_every_environment_variable_is_documented():
     names = set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)"', source)) | {"DATABASE_URL"}
     documented = (Path(settings.BASE_DIR) / "docs" / "operations.md").read_text()
     assert sorted(n for n in names if f"`{n}`" not in documented) == []
+
+
+def test_the_network_is_closed_except_loopback():
+    import socket
+
+    from pytest_socket import SocketConnectBlockedError
+
+    # Refused by the test guard before any packet is sent (TEST-NET-3 address).
+    with socket.socket() as sock, pytest.raises(SocketConnectBlockedError):
+        sock.connect(("203.0.113.7", 80))

@@ -32,8 +32,9 @@ class Recorder:
 
 
 def emit(aggregate_id, n, topic="dossier.updated"):
-    return outbox.emit(topic=topic, aggregate_type="dossiers.dossier",
-                       aggregate_id=aggregate_id, payload={"n": n})
+    return outbox.emit(
+        topic=topic, aggregate_type="dossiers.dossier", aggregate_id=aggregate_id, payload={"n": n}
+    )
 
 
 def run_until_quiet(relay="r1", rounds=50):
@@ -53,7 +54,10 @@ def test_an_event_exists_only_if_its_transaction_commits():
 def test_delivery_calls_matching_handlers_and_records_the_attempt():
     recorder, other = Recorder(), Recorder()
     event = emit("7", 1)
-    with outbox.registered("dossier.*", recorder, "rec"), outbox.registered("document.*", other, "other"):
+    with (
+        outbox.registered("dossier.*", recorder, "rec"),
+        outbox.registered("document.*", other, "other"),
+    ):
         assert outbox.relay_once(relay="r1") == 1
     event.refresh_from_db()
     assert event.status == "delivered" and event.attempts == 1 and event.delivered_at
@@ -85,7 +89,10 @@ def test_failures_are_retried_with_exponential_backoff_then_dead(settings):
 def test_a_handler_that_succeeded_is_not_called_again_on_retry():
     good, flaky = Recorder(), Recorder(fail_times=1)
     emit("1", 1)
-    with outbox.registered("dossier.*", good, "good"), outbox.registered("dossier.updated", flaky, "flaky"):
+    with (
+        outbox.registered("dossier.*", good, "good"),
+        outbox.registered("dossier.updated", flaky, "flaky"),
+    ):
         run_until_quiet()
     assert good.seen == [("1", 1)]
     assert flaky.seen == [("1", 1)]
@@ -173,16 +180,22 @@ def test_two_relay_processes_never_deliver_an_event_twice_and_keep_order():
         for aggregate in "ABCDEFGH":
             emit(aggregate, n, topic="test.concurrent")
     db = settings.DATABASES["default"]
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="egov.settings", PYTHONPATH=str(settings.BASE_DIR))
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="egov.settings", PYTHONPATH=str(settings.BASE_DIR)
+    )
     if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-                               f"{db['PORT']}/{connection.settings_dict['NAME']}")
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
+            f"{db['PORT']}/{connection.settings_dict['NAME']}"
+        )
     else:
         env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
     script = Path(__file__).with_name("outbox_relay_process.py")
     root = settings.BASE_DIR
-    relays = [subprocess.Popen([sys.executable, str(script), name, "90"], cwd=root, env=env)
-              for name in ("relay-1", "relay-2")]
+    relays = [
+        subprocess.Popen([sys.executable, str(script), name, "90"], cwd=root, env=env)
+        for name in ("relay-1", "relay-2")
+    ]
     for relay in relays:
         assert relay.wait(timeout=120) == 0
 

@@ -62,26 +62,33 @@ def actor(people, name):
 
 @pytest.fixture
 def officers_at(places, people):
-    return {place: OfficerFactory(agency=getattr(places, place), roles=["specialist"])
-            for place in PLACES}
+    return {
+        place: OfficerFactory(agency=getattr(places, place), roles=["specialist"])
+        for place in PLACES
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("action,expected", [(Action.VIEW, OFFICER_VIEW),
-                                             (Action.CHANGE, OFFICER_CHANGE)])
+@pytest.mark.parametrize(
+    "action,expected", [(Action.VIEW, OFFICER_VIEW), (Action.CHANGE, OFFICER_CHANGE)]
+)
 def test_officer_records(persona, action, expected, people, officers_at):
     who = actor(people, persona)
     allowed = {place for place, officer in officers_at.items() if can(who, action, officer)}
     assert allowed == expected[persona]
     # A list and a single check never disagree.
-    listed = set(scope(who, action, Officer.objects.filter(
-        pk__in=[o.pk for o in officers_at.values()])).values_list("pk", flat=True))
+    listed = set(
+        scope(
+            who, action, Officer.objects.filter(pk__in=[o.pk for o in officers_at.values()])
+        ).values_list("pk", flat=True)
+    )
     assert listed == {officers_at[p].pk for p in expected[persona]}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("action,expected", [(Action.VIEW, AGENCY_VIEW),
-                                             (Action.ADMINISTER, AGENCY_ADMINISTER)])
+@pytest.mark.parametrize(
+    "action,expected", [(Action.VIEW, AGENCY_VIEW), (Action.ADMINISTER, AGENCY_ADMINISTER)]
+)
 def test_agencies(persona, action, expected, people, places):
     who = actor(people, persona)
     names = ("province", "district", "commune", "department", "other_province")
@@ -91,11 +98,20 @@ def test_agencies(persona, action, expected, people, places):
     assert listed == {getattr(places, n).pk for n in expected[persona]}
 
 
-@pytest.mark.parametrize("persona,allowed", [
-    ("desk_officer", True), ("specialist", True), ("department_head", True),
-    ("agency_leader", True), ("auditor", True), ("clerk", False), ("agency_admin", False),
-    ("province_admin", False), ("anonymous", False),
-])
+@pytest.mark.parametrize(
+    "persona,allowed",
+    [
+        ("desk_officer", True),
+        ("specialist", True),
+        ("department_head", True),
+        ("agency_leader", True),
+        ("auditor", True),
+        ("clerk", False),
+        ("agency_admin", False),
+        ("province_admin", False),
+        ("anonymous", False),
+    ],
+)
 def test_reading_an_applicants_id_number(persona, allowed, people):
     profile = people.citizen.applicant
     assert can(actor(people, persona), Action.READ_PERSONAL_DATA, profile) is allowed
@@ -131,7 +147,7 @@ def test_require_raises_a_403_error_with_a_code(people, places):
 
 def test_an_object_check_costs_one_query(people, officers_at, django_assert_num_queries):
     who = people.province_admin
-    who.role_set  # roles are read once per request, before the check
-    who.officer.agency  # noqa: B018
+    assert who.role_set  # roles are read once per request, before the check
+    assert who.officer.agency
     with django_assert_num_queries(1):
         can(who, Action.VIEW, officers_at["commune"])

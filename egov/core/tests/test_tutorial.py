@@ -37,8 +37,9 @@ def test_a_desk_officer_may_not_create_a_department(people, places):
 
 def test_errors_carry_a_stable_code_and_both_languages(people, places):
     with pytest.raises(DomainError) as caught:
-        services.create_department(actor=people.agency_admin, agency=places.district,
-                                   code="", name="Phòng Tư pháp")
+        services.create_department(
+            actor=people.agency_admin, agency=places.district, code="", name="Phòng Tư pháp"
+        )
     assert caught.value.code == "required"
     assert caught.value.field == "code"
     assert caught.value.message.startswith("Thiếu")

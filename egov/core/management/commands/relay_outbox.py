@@ -13,11 +13,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one round, then exit")
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="seconds to sleep when nothing is due (default 1)")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds to sleep when nothing is due (default 1)",
+        )
         parser.add_argument("--name", default="", help="relay name in the attempt log")
-        parser.add_argument("--max-seconds", type=float, default=0,
-                            help="stop after this many seconds (0 = run until stopped)")
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            default=0,
+            help="stop after this many seconds (0 = run until stopped)",
+        )
 
     def handle(self, *args, **options):
         relay = options["name"] or f"{socket.gethostname()}:{os.getpid()}"

@@ -16,21 +16,34 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("EGOV_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--web-workers", type=int,
-                            default=int(os.environ.get("EGOV_WEB_WORKERS", "3")))
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("EGOV_WEB_WORKERS", "3"))
+        )
 
     def handle(self, *args, **options):
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
         commands = {
-            "web": [python, "-m", "gunicorn", "egov.wsgi:application", "--bind", options["bind"],
-                    "--workers", str(options["web_workers"]), "--access-logfile", "-",
-                    "--graceful-timeout", "10"],
+            "web": [
+                python,
+                "-m",
+                "gunicorn",
+                "egov.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["web_workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ],
             "tasks": [python, manage, "db_worker", "--queue-name", "*"],
             "relay": [python, manage, "relay_outbox"],
         }
-        children = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR)
-                    for name, cmd in commands.items()}
+        children = {
+            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
+        }
         host, _, port = options["bind"].rpartition(":")
         self.stdout.write(self.style.SUCCESS(f"\negov is running at http://{host}:{port}/\n"))
         from egov.directory.demo import demo_logins_text
