@@ -69,7 +69,8 @@ class ContentSecurityPolicyMiddleware:
 
 class RequireSecondFactorMiddleware:
     """Administrators must pass a TOTP second factor before anything but the login,
-    second-factor and static pages; officers may enrol voluntarily."""
+    second-factor and static pages; other officers may enrol (/accounts/otp/setup/) and
+    from then on must pass it too (the flag is set at login, egov/core/signals.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,8 +80,11 @@ class RequireSecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.requires_second_factor
             and not user.is_verified()
+            and (
+                user.requires_second_factor
+                or request.session.get("egov_second_factor_required", False)
+            )
         ):
             allowed = (
                 reverse("otp_verify"),

@@ -125,3 +125,11 @@ def test_csrf_is_enforced(people):
 def test_language_switch(client, db, language, text):
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
     assert f"<h1>{text}</h1>" in client.get("/accounts/login/").content.decode()
+
+
+def test_an_officer_who_enrolled_must_use_the_second_factor(client, people):
+    device = TOTPDevice.objects.create(user=people.specialist, name="app", confirmed=True)
+    client.post("/accounts/login/", {"username": "specialist", "password": PASSWORD})
+    assert client.get("/api/v1/agencies/").status_code == 403
+    client.post("/accounts/otp/verify/", {"token": _totp_now(device), "next": "/"})
+    assert client.get("/api/v1/agencies/").status_code == 200
