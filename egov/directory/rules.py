@@ -123,3 +123,16 @@ def check_cccd(id_number: str) -> None:
             "The citizen ID number (CCCD) must be exactly 12 digits.",
             field="id_number",
         )
+
+
+def check_department_code_free(agency, code: str, *, exclude_pk: int | None = None) -> None:
+    from egov.directory.models import Department
+
+    taken = Department.objects.filter(agency=agency, code=code).exclude(pk=exclude_pk).first()
+    if taken is not None:
+        raise DomainError(
+            "department_code_duplicate",
+            f"Cơ quan '{agency.name}' đã có phòng, ban mã '{code}' ({taken.name}).",
+            f"Agency '{agency.name}' already has a department with code '{code}' ({taken.name}).",
+            field="code",
+        )

@@ -146,6 +146,7 @@ def create_department(*, actor: Any, agency: Agency, code: str, name: str) -> De
     require(actor, Action.ADMINISTER, agency)
     rules.check_required(code, "code", "mã phòng", "Department code")
     rules.check_required(name, "name", "tên phòng", "Department name")
+    rules.check_department_code_free(agency, code.strip())
     department = Department.objects.create(agency=agency, code=code.strip(), name=name.strip())
     audit.record(
         actor=actor,
@@ -153,6 +154,41 @@ def create_department(*, actor: Any, agency: Agency, code: str, name: str) -> De
         obj=department,
         agency_id=agency.pk,
         changes={"after": audit.snapshot(department, ["agency", "code", "name"])},
+    )
+    return department
+
+
+DEPARTMENT_FIELDS = ["code", "name", "is_active"]
+
+
+@transaction.atomic
+def update_department(*, actor: Any, department: Department, **changes: Any) -> Department:
+    """Rename, re-code or (de)activate a department. Departments are never deleted
+    (officers and dossiers keep pointing at them)."""
+    require(actor, Action.CHANGE, department)
+    unknown = set(changes) - set(DEPARTMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown department fields: {sorted(unknown)}")
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    before = audit.snapshot(department, DEPARTMENT_FIELDS)
+    if "code" in changes:
+        changes["code"] = (changes["code"] or "").strip()
+        rules.check_required(changes["code"], "code", "mã phòng", "Department code")
+        rules.check_department_code_free(
+            department.agency, changes["code"], exclude_pk=department.pk
+        )
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        rules.check_required(changes["name"], "name", "tên phòng", "Department name")
+    for name, value in changes.items():
+        setattr(department, name, value)
+    department.save()
+    audit.record(
+        actor=actor,
+        action="department.update",
+        obj=department,
+        agency_id=department.agency_id,
+        changes=audit.diff(before, audit.snapshot(department, DEPARTMENT_FIELDS)),
     )
     return department
 
@@ -236,6 +272,46 @@ def set_officer_roles(*, actor: Any, officer: Officer, roles: list[str]) -> Offi
     return officer
 
 
+OFFICER_USER_FIELDS = ["full_name", "email", "phone", "is_active"]
+OFFICER_FIELDS = ["agency", "department", "position"]
+
+
+@transaction.atomic
+def update_officer(*, actor: Any, officer: Officer, **changes: Any) -> Officer:
+    """Change an officer's account data, agency, department or position. Moving an
+    officer to another agency needs the right to administer both agencies."""
+    require(actor, Action.CHANGE, officer)
+    unknown = set(changes) - set(OFFICER_USER_FIELDS) - set(OFFICER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown officer fields: {sorted(unknown)}")
+    officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+    user = officer.user
+    before = {
+        **audit.snapshot(user, OFFICER_USER_FIELDS),
+        **audit.snapshot(officer, OFFICER_FIELDS),
+    }
+    if "agency" in changes:
+        rules.check_officer_agency(changes["agency"])
+        if changes["agency"].pk != officer.agency_id:
+            require(actor, Action.ADMINISTER, changes["agency"])
+    if "full_name" in changes:
+        rules.check_required(changes["full_name"], "full_name", "họ tên", "Full name")
+    for name, value in changes.items():
+        setattr(user if name in OFFICER_USER_FIELDS else officer, name, value)
+    rules.check_department_in_agency(officer.department, officer.agency)
+    user.save()
+    officer.save()
+    after = {**audit.snapshot(user, OFFICER_USER_FIELDS), **audit.snapshot(officer, OFFICER_FIELDS)}
+    audit.record(
+        actor=actor,
+        action="officer.update",
+        obj=officer,
+        agency_id=officer.agency_id,
+        changes=audit.diff(before, after),
+    )
+    return officer
+
+
 @transaction.atomic
 def register_applicant(
     *,
@@ -303,4 +379,6 @@ __all__ = [
     "retire_agency",
     "set_officer_roles",
     "update_agency",
+    "update_department",
+    "update_officer",
 ]
