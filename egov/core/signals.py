@@ -5,7 +5,6 @@ from django.dispatch import receiver
 
 from egov.core import audit
 
-
 SECOND_FACTOR_SESSION_KEY = "egov_second_factor_required"
 
 
