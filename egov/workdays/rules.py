@@ -34,9 +34,9 @@ def check_amount(amount: Any, *, integral: bool) -> Fraction | int:
         try:
             amount = Decimal(str(amount).strip())
         except (InvalidOperation, ValueError):
-            raise _amount_invalid(amount) from None
+            raise amount_invalid(amount) from None
     if isinstance(amount, float | Decimal) and not math.isfinite(amount):
-        raise _amount_invalid(amount)
+        raise amount_invalid(amount)
     value = amount if isinstance(amount, int) else Fraction(amount)
     if value < 0:
         raise DeadlineError(
@@ -55,7 +55,7 @@ def check_amount(amount: Any, *, integral: bool) -> Fraction | int:
     return int(value) if value == int(value) else value
 
 
-def _amount_invalid(amount: Any) -> DeadlineError:
+def amount_invalid(amount: Any) -> DeadlineError:
     return DeadlineError(
         "amount_invalid",
         f"Thời hạn '{amount}' không phải là một số hợp lệ.",

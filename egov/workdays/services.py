@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from egov.core import audit
@@ -92,7 +92,10 @@ def _load(revision: int, province_id: int | None) -> Calendar:
         Decision(d.day, d.kind, d.name, d.document) for d in OfficialDecision.objects.all()
     ]
     rows = {
-        r.province_id: r for r in OfficeHoursRow.objects.filter(province_id__in=[province_id, None])
+        r.province_id: r
+        for r in OfficeHoursRow.objects.filter(
+            Q(province_id=province_id) | Q(province__isnull=True)
+        )
     }
     row = rows.get(province_id) or rows.get(None)
     hours = OfficeHours(periods=row.periods, cutoff=row.cutoff) if row else OfficeHours()
@@ -224,6 +227,25 @@ def set_office_hours(
         changes=changes,
     )
     return row
+
+
+@transaction.atomic
+def delete_office_hours(*, actor: Any, row: OfficeHoursRow) -> None:
+    """Remove a province's office hours (it falls back to the default)."""
+    rules.check_can_edit_calendar(actor)
+    before = audit.snapshot(row, HOURS_FIELDS)
+    pk, label, province_id = row.pk, str(row), row.province_id
+    row.delete()
+    revision = _bump_revision()
+    audit.record(
+        actor=actor,
+        action="workdays.office_hours.delete",
+        object_type=OfficeHoursRow._meta.label_lower,
+        object_id=pk,
+        object_repr=label,
+        agency_id=province_id,
+        changes={"before": before, "calendar_revision": revision},
+    )
 
 
 def grant_extension(
