@@ -515,7 +515,10 @@ def _resolve(item: AgencyRow, column: str, rows_by_code, existing, problem) -> N
         return
     target = "parent" if column == "parent_code" else "successor"
     in_file = rows_by_code.get(code, [])
-    if len(in_file) == 1:
+    if code in existing:
+        # The database wins: a file row with the same code is itself an error.
+        setattr(item, target, existing[code])
+    elif len(in_file) == 1:
         setattr(item, f"{target}_row", in_file[0])
     elif len(in_file) > 1:
         problem(
@@ -527,8 +530,6 @@ def _resolve(item: AgencyRow, column: str, rows_by_code, existing, problem) -> N
                 f"Code '{code}' appears several times in the file, so it is ambiguous.",
             ),
         )
-    elif code in existing:
-        setattr(item, target, existing[code])
     else:
         label_vi = "cơ quan cấp trên" if target == "parent" else "cơ quan kế thừa"
         problem(
