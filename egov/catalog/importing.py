@@ -30,7 +30,9 @@ from egov.catalog.layout import OPTIONAL, SHEETS
 from egov.catalog.models import ProcedureVersion
 from egov.core.errors import DomainError
 
-Progress = Callable[[int, int], None]
+# progress(phase, done, total): phase "checking" runs outside any transaction (a page
+# polling the job sees it move); "writing" runs inside the import's one transaction.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -527,7 +529,10 @@ def _locate(p: Parsed, problem: rules.Problem) -> tuple[str, int, str]:
 
 
 def check(
-    parsed: list[Parsed], fields: dict[str, str], lookups: services.Lookups
+    parsed: list[Parsed],
+    fields: dict[str, str],
+    lookups: services.Lookups,
+    progress: Progress | None = None,
 ) -> list[RowError]:
     """Every rule on every procedure of the file, located in the file."""
     errors = []
@@ -545,7 +550,9 @@ def check(
         if status == ProcedureVersion.Status.PUBLISHED:
             latest_published[code] = max(date, latest_published.get(code, date))
     today = timezone.localdate()
-    for p in parsed:
+    for done, p in enumerate(parsed, start=1):
+        if progress and (done % 50 == 0 or done == len(parsed)):
+            progress("checking", done, len(parsed))
         publish = p.status == ProcedureVersion.Status.PUBLISHED
         for problem in content_mod.validate(p.content, known, publish=publish):
             sheet, row, column = _locate(p, problem)
@@ -594,7 +601,7 @@ def import_catalog(
     parsed, fields, errors = parse(sheets)
     lookups = services.Lookups.load()
     if not errors:
-        errors = check(parsed, fields, lookups)
+        errors = check(parsed, fields, lookups, progress)
     if errors:
         raise ImportFailed(errors)
     return write(parsed, fields, actor=actor, lookups=lookups, progress=progress)
@@ -651,5 +658,5 @@ def write(
                 ) from exc
             summary[outcome] += 1
             if progress:
-                progress(done, total)
+                progress("writing", done, total)
     return summary

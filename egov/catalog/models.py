@@ -360,6 +360,7 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to="catalog/imports/")
     file_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField(max_length=10, blank=True)  # reading | checking | writing
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
