@@ -334,6 +334,8 @@ class OfficerAdmin(PolicyAdmin):
 
     def save_related(self, request, form, formsets, change):
         roles = self._roles(formsets)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
         try:
             officer = self._write_officer(request, form.instance, form, change, roles)
         except DomainError as error:
@@ -341,8 +343,10 @@ class OfficerAdmin(PolicyAdmin):
         officer.user  # noqa: B018  (loaded so that str(officer) works in the admin's log)
         adopt(form.instance, officer)
 
-    def save_formset(self, request, form, formset, change):  # roles go through services
-        pass
+    def save_formset(self, request, form, formset, change):
+        # Roles were written by set_officer_roles/create_officer in save_related; the
+        # admin's change message still reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _roles(self, formsets) -> list[str] | None:
         for formset in formsets:
