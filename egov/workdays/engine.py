@@ -207,9 +207,9 @@ class Calendar:
         return self._coordinate(i, sec)
 
     def _split(self, t: datetime.datetime, field: str) -> tuple[int, int]:
-        if t.tzinfo is None or t.utcoffset() is None:
-            raise rules.datetime_naive(field)
         if t.tzinfo is not TZ:
+            if t.tzinfo is None or t.utcoffset() is None:
+                raise rules.datetime_naive(field)
             t = t.astimezone(TZ)
         # Same tzinfo on both sides: wall-clock difference, exact because UTC+7 is fixed.
         delta = t - _EPOCH
@@ -234,6 +234,14 @@ class Calendar:
         if cutoff and self._working[i] and sec > self._cutoff:
             return (self._cum[i] + 1) * self.day_length
         return self._coordinate(i, sec)
+
+    def _start_day(self, t: datetime.datetime, cutoff: bool) -> int:
+        """The day index of ``effective_start(t)``, without building it."""
+        i, sec = self._split(t, "start")
+        if self._working[i] and sec <= self._last_end and not (cutoff and sec > self._cutoff):
+            return i
+        # cum[i + 1] counts the working days up to day i: the index of the next one.
+        return self._wday(self._cum[i + 1])
 
     def instant(self, x: int) -> datetime.datetime:
         """The earliest instant with coordinate ``x`` (the end of a period when ``x``
@@ -338,7 +346,7 @@ def add(
     elif u is Unit.WORKING_HOURS:
         delta = _micros_of(amount, HOUR)
     else:
-        first_day = (effective_start(calendar, start, cutoff_15h=cutoff_15h) - _EPOCH).days
+        first_day = calendar._start_day(start, cutoff_15h)
         return _add_calendar_days(calendar, first_day, 0 if u is Unit.SAME_DAY else amount)
     x = calendar._start_coordinate(start, cutoff_15h)
     if delta == 0:
