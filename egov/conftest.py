@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +128,30 @@ def _fast_password_hashing(settings):
     # Argon2 is the production hasher (tested in core/tests/test_security.py); tests
     # that only need some password use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # The SQLite test database is a file (so tests can start server and relay processes
+    # on it); give each test run its own file so that two runs never share one.
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        name = Path(db["TEST"]["NAME"])
+        db["TEST"]["NAME"] = str(name.with_name(f"{name.stem}.{os.getpid()}{name.suffix}"))
+
+
+@pytest.fixture
+def committed_db(django_db_serialized_rollback, transactional_db):
+    """Rows committed for real, so that other processes (servers, relays) see them.
+    The data of the migrations (tiers, official calendar decisions) is restored before
+    the test; afterwards the database is emptied, for which the append-only guard of the
+    audit table is lifted (tests that check the guard run before transactional ones)."""
+    from django.db import connection
+
+    from egov.core import guards
+
+    guards.install(connection)
+    yield
+    guards.remove(connection)

@@ -172,8 +172,7 @@ def test_a_leased_event_is_not_claimed_by_another_relay_until_the_lease_expires(
     assert [e.pk for e in third] == [first[0].pk]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_relay_processes_never_deliver_an_event_twice_and_keep_order():
+def test_two_relay_processes_never_deliver_an_event_twice_and_keep_order(committed_db):
     """Two relay processes on the same database (SKIP LOCKED on PostgreSQL, the
     write lock on SQLite) share the work without double delivery."""
     for n in range(12):

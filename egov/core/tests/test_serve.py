@@ -1,0 +1,83 @@
+"""End to end: `manage.py serve` starts gunicorn, the task worker and the outbox relay;
+a desk officer logs in over real HTTP on loopback."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.db import connection
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, people, settings):
+    # The server hashes with argon2 (tests default to a fast hasher the server lacks).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    people.desk_officer.set_password("mat-khau-thu-nghiem")
+    people.desk_officer.save(update_fields=["password"])
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=_database_url(),
+        EGOV_BIND=f"127.0.0.1:{port}",
+        EGOV_WEB_WORKERS="1",
+        PYTHONPATH=str(settings.BASE_DIR),
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        health = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    health = response.status
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert health == 200, "web server up and the relay beating"
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode(
+            {"username": "desk", "password": "mat-khau-thu-nghiem", "csrfmiddlewaretoken": token}
+        ).encode()
+        home = opener.open(
+            urllib.request.Request(
+                f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/"}
+            )
+        )
+        text = home.read().decode()
+        assert home.url == f"{base}/"
+        assert "UBND huyện Chợ Mới" in text
+    finally:
+        serve.send_signal(signal.SIGINT)
+        out, _ = serve.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out
