@@ -278,6 +278,17 @@ def save_draft(
     return version
 
 
+def latest_published_date_for(code: str) -> datetime.date | None:
+    return (
+        ProcedureVersion.objects.filter(
+            procedure__code=code, status=ProcedureVersion.Status.PUBLISHED
+        )
+        .order_by("-effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+
+
 def latest_published_date(procedure: Procedure) -> datetime.date | None:
     return (
         procedure.versions.filter(status=ProcedureVersion.Status.PUBLISHED)
