@@ -7,6 +7,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -178,11 +179,18 @@ def filters_from(params) -> dict[str, str]:
     }
 
 
+class SearchPagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+
+
 class ProcedureList(generics.ListAPIView):
-    """The public catalogue: procedures in force, searchable and filterable."""
+    """The public catalogue: procedures in force, searchable and filterable
+    (20 a page by default, ``limit`` up to 100)."""
 
     permission_classes = [AllowAny]
     serializer_class = ProcedureListSerializer
+    pagination_class = SearchPagination
 
     @extend_schema(parameters=_FILTERS)
     def get(self, request, *args, **kwargs):
@@ -190,6 +198,52 @@ class ProcedureList(generics.ListAPIView):
 
     def get_queryset(self):
         return queries.search(queries.public_versions(), **filters_from(self.request.query_params))
+
+    def list(self, request, *args, **kwargs):
+        # Plain rows rather than model instances: building the rows and their
+        # serializers cost several times the query itself (bench/bench_catalog.py).
+        rows = self.get_queryset().prefetch_related(None).values(*_LIST_VALUES)
+        page = self.paginate_queryset(rows)
+        tiers: dict[int, list[str]] = {}
+        for version_id, code in ProcedureVersion.tiers.through.objects.filter(
+            procedureversion_id__in=[r["id"] for r in page]
+        ).values_list("procedureversion_id", "tier__code"):
+            tiers.setdefault(version_id, []).append(code)
+        return self.get_paginated_response([_list_item(r, tiers.get(r["id"], [])) for r in page])
+
+
+_LIST_VALUES = [
+    "id",
+    "procedure__code",
+    "name",
+    "number",
+    "effective_from",
+    "field__code",
+    "field__name",
+    "time_amount",
+    "time_unit",
+    "same_day",
+    "service_level",
+    "online_class",
+]
+
+
+def _list_item(r: dict, tiers: list[str]) -> dict:
+    """The shape of ProcedureListSerializer."""
+    return {
+        "code": r["procedure__code"],
+        "name": r["name"],
+        "version": r["number"],
+        "effective_from": r["effective_from"].isoformat() if r["effective_from"] else None,
+        "field": {"code": r["field__code"], "name": r["field__name"]},
+        "tiers": sorted(tiers),
+        "time_amount": f"{r['time_amount']:.2f}",
+        "time_unit": r["time_unit"],
+        "same_day": r["same_day"],
+        "service_level": r["service_level"],
+        "online_class": r["online_class"],
+        "fully_online": r["online_class"] == "full" or r["service_level"] == 4,
+    }
 
 
 class ProcedureDetail(APIView):
