@@ -421,3 +421,27 @@ def import_version(
 
 def template_exists(name: str) -> bool:
     return bool(name) and default_storage.exists(name)
+
+
+@transaction.atomic
+def record_admin_edit(*, actor: Any, version: ProcedureVersion) -> ProcedureVersion:
+    """After a draft was edited in the admin: check it like any draft, refresh its
+    search key and fingerprint, and audit the edit."""
+    from egov.catalog import queries
+
+    require(actor, Action.CHANGE, version)
+    version = queries.version_with_items(version.pk)
+    rules.check_version_editable(version)
+    content = content_mod.of_version(version)
+    raise_problems(content_mod.validate(content, content_mod.Known.load(), publish=False))
+    before = version.fingerprint
+    version.search_text = normalise(f"{content['code']} {version.name}")
+    version.fingerprint = content_mod.fingerprint(content)
+    version.save(update_fields=["search_text", "fingerprint"])
+    audit.record(
+        actor=actor,
+        action="catalog.version.update",
+        obj=version,
+        changes={"before": {"fingerprint": before}, "after": {"fingerprint": version.fingerprint}},
+    )
+    return version

@@ -167,3 +167,24 @@ def test_unchanged_import_is_skipped():
     )
     assert (outcome, same) == ("unchanged", version)
     assert ProcedureVersion.objects.count() == 1
+
+
+def test_admin_edit_of_a_draft_is_checked_and_audited():
+    draft = services.save_draft(actor=SYSTEM, content=content())
+    draft.name = "Thủ tục đăng ký khai sinh (sửa)"
+    draft.save()
+    step = draft.workflows.get().steps.get(order=2)
+    step.hours = Decimal(10)
+    step.save()
+    with pytest.raises(DomainError) as exc:
+        services.record_admin_edit(actor=SYSTEM, version=draft)
+    assert exc.value.code == "workflow_allotment_mismatch"
+    step.hours = Decimal(16)
+    step.save()
+    version = services.record_admin_edit(actor=SYSTEM, version=draft)
+    assert version.search_text == "1.001193 thu tuc dang ky khai sinh (sua)"
+    published_version = services.publish_version(
+        actor=SYSTEM, version=version, effective_from=TODAY
+    )
+    with pytest.raises(DomainError):
+        services.record_admin_edit(actor=SYSTEM, version=published_version)
