@@ -170,6 +170,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "egov.core.openapi.drop_storage_integer_bounds",
+    ],
 }
 
 # Background work: Django's tasks API with the database backend by default.
