@@ -185,8 +185,9 @@ class SearchPagination(LimitOffsetPagination):
 
 
 class ProcedureList(generics.ListAPIView):
-    """The public catalogue: procedures in force, searchable and filterable
-    (20 a page by default, ``limit`` up to 100)."""
+    """The public catalogue: procedures in force, searchable and filterable."""
+
+    # 20 a page by default, ``limit`` up to 100 (SearchPagination).
 
     permission_classes = [AllowAny]
     serializer_class = ProcedureListSerializer
