@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "egov.directory",
     "egov.workdays",
     "egov.catalog",
+    "egov.dossiers",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include("egov.catalog.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
+    path("api/v1/", include("egov.dossiers.api_urls")),
+    path("", include("egov.dossiers.urls")),
 ]
 
 if settings.SERVE_STATIC:

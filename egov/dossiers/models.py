@@ -1,0 +1,242 @@
+"""One-stop-shop dossiers ("hồ sơ thủ tục hành chính").
+
+A dossier pins the procedure version in force when it was received, keeps the
+agencies it was received and processed by (their codes never change afterwards, even
+after a reorganisation), a snapshot of the applicant, the components handed in, the
+deadlines computed by the working-day engine, and its full history (``DossierEvent``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from egov.catalog.models import Component, ProcedureVersion, WorkflowStep
+from egov.directory.models import Agency
+from egov.dossiers.lifecycle import NATIONAL_CODE, Status
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", "Trực tiếp (at the counter)"
+    POST = "post", "Bưu chính công ích (by post)"
+    ONLINE = "online", "Trực tuyến (online)"
+
+
+class ApplicantType(models.TextChoices):
+    CITIZEN = "citizen", "Công dân (citizen)"
+    BUSINESS = "business", "Tổ chức, doanh nghiệp (business)"
+
+
+class Outcome(models.TextChoices):
+    NONE = "", "Chưa có"
+    APPROVED = "approved", "Giải quyết (approved)"
+    REFUSED = "refused", "Từ chối giải quyết (refused)"
+
+
+class DossierCounter(models.Model):
+    """Daily sequence of dossier codes per receiving agency (Circular 01/2018 art. 19).
+    Incremented with one upsert in the reception transaction: unique and gap-free."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_agency_day")
+        ]
+
+
+class Dossier(models.Model):
+    """Dossier ("hồ sơ"): one application for one procedure."""
+
+    code = models.CharField("mã hồ sơ", max_length=30, unique=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    processing_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="processed_dossiers"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=25, choices=Status.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+
+    # Applicant ("chủ hồ sơ"), as declared on this dossier.
+    applicant_type = models.CharField(
+        max_length=10, choices=ApplicantType.choices, default=ApplicantType.CITIZEN
+    )
+    applicant_name = models.CharField("họ tên / tên tổ chức", max_length=255)
+    applicant_id_number = models.CharField("số CCCD", max_length=12, blank=True, db_index=True)
+    applicant_tax_code = models.CharField("mã số thuế", max_length=14, blank=True)
+    applicant_birth_date = models.DateField(null=True, blank=True)
+    applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+    applicant_province = models.CharField("tỉnh/thành phố", max_length=100, blank=True)
+    applicant_ward = models.CharField("phường/xã", max_length=100, blank=True)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_email = models.EmailField(blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    summary = models.CharField("trích yếu", max_length=1000, blank=True)
+    sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
+
+    fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", default=0)
+    fee_paid = models.PositiveBigIntegerField("đã nộp (đồng)", default=0)
+
+    # Times. ``due_at`` is the appointment date on form 01 (or the single new date
+    # of form 04); ``original_due_at`` keeps the first one.
+    submitted_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(null=True, blank=True)
+    processing_received_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(null=True, blank=True)
+    calendar_revision = models.PositiveIntegerField(null=True, blank=True)
+    extended = models.BooleanField(default=False)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+
+    # Internal workflow.
+    current_step = models.ForeignKey(
+        WorkflowStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+
+    # Optimistic concurrency: every change increments it (ETag / If-Match).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["processing_agency", "status", "due_at"], name="dossier_queue_processing"
+            ),
+            models.Index(
+                fields=["receiving_agency", "status", "due_at"], name="dossier_queue_receiving"
+            ),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee"),
+        ]
+        verbose_name = "hồ sơ (dossier)"
+        verbose_name_plural = "hồ sơ (dossiers)"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def national_status(self) -> int:
+        return NATIONAL_CODE[self.status]
+
+
+class DossierComponent(models.Model):
+    """A component ("thành phần hồ sơ") handed in, with its scanned file if any."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    component = models.ForeignKey(
+        Component, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=1000)
+    originals = models.PositiveSmallIntegerField(default=0)
+    certified_copies = models.PositiveSmallIntegerField(default=0)
+    photocopies = models.PositiveSmallIntegerField(default=0)
+    provided = models.BooleanField(default=True)
+    file = models.FileField(upload_to="dossiers/%Y/%m/", blank=True, max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    supplement_round = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dossier_id", "id"]
+
+
+class DossierEvent(models.Model):
+    """One entry of the dossier's history ("quá trình xử lý"); also the rows of
+    form 05 (process control sheet)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=25, blank=True)
+    to_status = models.CharField(max_length=25, blank=True)
+    step_name = models.CharField(max_length=255, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "at", "id"]
+
+
+class Consultation(models.Model):
+    """A request for the opinion of another agency ("xin ý kiến"), with its deadline."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consultations")
+    question = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def overdue(self) -> bool:
+        end = self.answered_at or timezone.now()
+        return end > self.due_at
+
+
+class DossierTask(models.Model):
+    """One agency's part of an inter-agency ("liên thông") dossier: the lead agency and
+    each participant, with its task and deadline. Each agency sees its own part; the
+    receiving desk sees them all."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Đang xử lý"
+        DONE = "done", "Đã xong"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="dossier_tasks")
+    is_lead = models.BooleanField(default=False)
+    task = models.CharField(max_length=1000, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=5, choices=State.choices, default=State.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    result_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "-is_lead", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "agency"], name="dossier_task_agency")
+        ]
+
+
+class ResultFile(models.Model):
+    """A result document ("kết quả giải quyết") stored with the dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="result_files")
+    name = models.CharField(max_length=500)
+    file = models.FileField(upload_to="results/%Y/%m/", max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,3 @@
+"""Routes of the dossiers app."""
+
+urlpatterns: list = []
