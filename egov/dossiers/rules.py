@@ -1,0 +1,191 @@
+"""Rules of the one-stop shop, one function each, with a stable error code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from egov.core.errors import Conflict, DomainError, NotPermitted
+from egov.directory.rules import check_cccd
+
+__all__ = ["check_cccd"]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# File types accepted for scanned components and results, recognised by content.
+ACCEPTED_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def check_version(dossier: Any, expected: int | None) -> None:
+    """Optimistic concurrency: refuse a change made from a stale copy (409)."""
+    if expected is not None and int(expected) != dossier.version:
+        raise Conflict(
+            "version_mismatch",
+            "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trước khi thao tác.",
+            "The dossier was changed by someone else. Reload it before acting.",
+            details={"current_version": dossier.version, "your_version": int(expected)},
+        )
+
+
+def check_procedure_offered(version: Any, code: str) -> None:
+    if version is None:
+        raise DomainError(
+            "procedure_not_offered",
+            f"Thủ tục '{code}' không có phiên bản đang có hiệu lực.",
+            f"Procedure '{code}' has no version in force.",
+            field="procedure",
+        )
+
+
+def check_channel(version: Any, channel: str) -> None:
+    allowed = {
+        "counter": version.channel_counter,
+        "post": version.channel_post,
+        "online": version.channel_online,
+    }
+    if not allowed.get(channel, False):
+        raise DomainError(
+            "channel_not_allowed",
+            "Thủ tục này không nhận hồ sơ qua kênh đã chọn.",
+            f"This procedure does not accept dossiers through '{channel}'.",
+            field="channel",
+        )
+
+
+def check_competent(version: Any, agency: Any) -> None:
+    """The processing agency must implement the procedure (by name or by tier)."""
+    agencies = {a.pk for a in version.agencies.all()}
+    tiers = {t.pk for t in version.tiers.all()}
+    if agency.pk in agencies or agency.tier_id in tiers or not (agencies or tiers):
+        return
+    raise DomainError(
+        "agency_not_competent",
+        f"'{agency.name}' không có thẩm quyền giải quyết thủ tục này.",
+        f"'{agency.name}' is not competent for this procedure.",
+        field="processing_agency",
+    )
+
+
+def check_applicant(applicant: dict[str, Any]) -> None:
+    if not (applicant.get("name") or "").strip():
+        raise DomainError(
+            "required",
+            "Thiếu họ tên người nộp hồ sơ.",
+            "Applicant name is required.",
+            field="applicant.name",
+        )
+    kind = applicant.get("type", "citizen")
+    if kind == "citizen":
+        try:
+            check_cccd(applicant.get("id_number", ""))
+        except DomainError as exc:
+            exc.field = "applicant.id_number"
+            raise
+    elif not (applicant.get("tax_code") or "").strip():
+        raise DomainError(
+            "required",
+            "Thiếu mã số thuế của tổ chức.",
+            "Business tax code is required.",
+            field="applicant.tax_code",
+        )
+
+
+def check_mandatory_components(version: Any, provided_ids: set[int]) -> None:
+    """A dossier found complete must contain every mandatory component."""
+    missing = [c for c in version.components.all() if c.mandatory and c.pk not in provided_ids]
+    if missing:
+        raise DomainError(
+            "components_missing",
+            "Hồ sơ thiếu thành phần bắt buộc: " + "; ".join(c.name for c in missing) + ".",
+            "Mandatory components missing: " + "; ".join(c.name for c in missing) + ".",
+            field="components",
+            details={"missing": [{"id": c.pk, "name": c.name} for c in missing]},
+        )
+
+
+def check_reason(reason: str, field: str = "reason") -> None:
+    if not (reason or "").strip():
+        raise DomainError(
+            "reason_required", "Cần nêu rõ lý do.", "A reason is required.", field=field
+        )
+
+
+def sniff_file(head: bytes, size: int, field: str = "file") -> str:
+    """The content type of an uploaded file, recognised by its first bytes, not its
+    name; refuses unknown types and files over ``MAX_FILE_BYTES``."""
+    if size > MAX_FILE_BYTES:
+        raise DomainError(
+            "file_too_large",
+            f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).",
+            f"File too large (at most {MAX_FILE_BYTES // (1024 * 1024)} MB).",
+            field=field,
+        )
+    for magic, content_type in ACCEPTED_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise DomainError(
+        "file_type_not_accepted",
+        "Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp).",
+        "Only PDF, PNG or JPEG files are accepted (checked by content).",
+        field=field,
+    )
+
+
+def check_step_role(step: Any, roles: frozenset[str]) -> None:
+    if step is not None and step.role not in roles:
+        raise NotPermitted(
+            action=f"step:{step.name}",
+            details={"step": step.name, "role_required": step.role},
+        )
+
+
+def check_step_action(step: Any, action: str) -> None:
+    if step is not None and action not in (step.actions or []):
+        raise Conflict(
+            "step_action_not_allowed",
+            f"Bước '{step.name}' không cho phép thao tác '{action}'.",
+            f"Step '{step.name}' does not allow '{action}'.",
+            details={"allowed": list(step.actions or [])},
+        )
+
+
+def check_not_final(step: Any) -> None:
+    if step is not None and step.is_final:
+        raise Conflict(
+            "final_step",
+            "Đây là bước cuối: hãy ghi nhận kết quả hoặc từ chối giải quyết.",
+            "This is the final step: record the result or refuse.",
+        )
+
+
+def check_final(step: Any) -> None:
+    if step is not None and not step.is_final:
+        raise Conflict(
+            "not_final_step",
+            "Chỉ ghi nhận kết quả ở bước cuối của quy trình.",
+            "The result is recorded at the final step of the workflow.",
+        )
+
+
+def check_tasks_done(open_tasks: list[Any]) -> None:
+    if open_tasks:
+        names = ", ".join(t.agency.name for t in open_tasks)
+        raise Conflict(
+            "tasks_open",
+            f"Các cơ quan phối hợp chưa xong phần việc: {names}.",
+            f"Participating agencies have not finished: {names}.",
+            details={"agencies": [t.agency.code for t in open_tasks]},
+        )
+
+
+def check_same_province_higher(agency: Any, target: Any) -> None:
+    """Cross-level transfer goes to a higher authority of the same province."""
+    if target.tier.rank >= agency.tier.rank or target.root_id != agency.root_id:
+        raise DomainError(
+            "transfer_target_invalid",
+            "Chỉ chuyển liên thông lên cơ quan cấp trên trong tỉnh.",
+            "Cross-level transfer goes to a higher authority of the same province.",
+            field="agency",
+        )
