@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("egov.catalog.urls")),
     path("api/v1/", include("egov.dossiers.api_urls")),
     path("", include("egov.dossiers.urls")),
+    path("", include("egov.dossiers.public_urls")),
 ]
 
 if settings.SERVE_STATIC:
