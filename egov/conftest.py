@@ -133,13 +133,15 @@ def _fast_password_hashing(settings):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # The SQLite test database is a file (so tests can start server and relay processes
-    # on it); give each test run its own file so that two runs never share one.
+    # on it); give each test run its own database so that two runs never share one.
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         name = Path(db["TEST"]["NAME"])
         db["TEST"]["NAME"] = str(name.with_name(f"{name.stem}.{os.getpid()}{name.suffix}"))
+    else:  # two runs on one PostgreSQL server must not drop each other's database
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture
