@@ -149,3 +149,19 @@ def public_lookup(code: str) -> Dossier | None:
         .filter(code=code)
         .first()
     )
+
+
+def visible_tasks(actor: Any, dossier: Dossier) -> list:
+    """The inter-agency parts this actor may see: the receiving desk, the lead
+    (processing) agency and province roles see every part; a participating agency
+    sees only its own."""
+    tasks = list(dossier.tasks.all())
+    agency = _agency_id(actor)
+    roles = getattr(actor, "role_set", frozenset())
+    if (
+        getattr(actor, "is_superuser", False)
+        or roles & {"province_admin", "auditor"}
+        or agency in (dossier.receiving_agency_id, dossier.processing_agency_id)
+    ):
+        return tasks
+    return [t for t in tasks if t.agency_id == agency]

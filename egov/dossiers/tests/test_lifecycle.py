@@ -392,3 +392,51 @@ def test_search_by_code_name_and_id_number(people, version):
     for text in (dossier.code, "Thị Lan", APPLICANT["id_number"]):
         assert list(queries.search(people.desk_officer, text=text)) == [dossier]
     assert list(queries.search(people.foreign_officer, text=dossier.code)) == []
+
+
+def test_same_level_inter_agency_dossier_goes_to_every_participant(people, places):
+    from decimal import Decimal
+
+    version = district_procedure(
+        "2.002000",
+        participants=[
+            {
+                "is_lead": True,
+                "agency_name": "UBND huyện",
+                "agency": "",
+                "tier": "district",
+                "task": "Chủ trì, cấp giấy",
+                "time_share": Decimal(2),
+            },
+            {
+                "is_lead": False,
+                "agency_name": "Sở Tư pháp",
+                "agency": places.department.code,
+                "tier": "",
+                "task": "Xác minh",
+                "time_share": Decimal(1),
+            },
+        ],
+    )
+    dossier = _processing(people, version)
+    tasks = {t.agency: t for t in dossier.tasks.all()}
+    assert set(tasks) == {places.district, places.department}
+    assert tasks[places.department].due_at == at(2026, 3, 3, 9, 0)  # 1 working day
+    assert tasks[places.district].is_lead
+    # The participant sees the dossier (its part); an unrelated agency does not.
+    from egov.dossiers import queries
+
+    assert list(queries.visible(people.other_officer)) == [dossier]
+    assert list(queries.visible(people.commune_officer)) == []
+    assert queries.visible_tasks(people.other_officer, dossier) == [tasks[places.department]]
+    assert len(queries.visible_tasks(people.desk_officer, dossier)) == 2
+    dossier = services.advance(actor=people.specialist, dossier=dossier)
+    with pytest.raises(Conflict) as caught:
+        services.record_result(actor=people.agency_leader, dossier=dossier)
+    assert caught.value.code == "tasks_open"
+    services.complete_task(
+        actor=people.other_officer, task=tasks[places.department], note="Đã xác minh"
+    )
+    dossier = services.record_result(actor=people.agency_leader, dossier=dossier)
+    assert dossier.status == Status.FINISHED
+    assert not dossier.tasks.filter(state="open").exists()
