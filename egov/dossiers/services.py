@@ -1315,3 +1315,19 @@ def return_result(
         data={"channel": channel, "early": early},
         fields=["returned_at", "return_channel"],
     )
+
+
+def open_dossier(*, actor: Any, code: str) -> Dossier | None:
+    """The dossier page for ``actor`` (None outside their scope). Showing it reveals
+    the applicant's ID number, so every opening is written to the audit log."""
+    from egov.dossiers.queries import dossier_detail
+
+    dossier = dossier_detail(actor, code)
+    if dossier is not None and (dossier.applicant_id_number or dossier.applicant_tax_code):
+        audit.record_personal_data_read(
+            actor=actor,
+            obj=dossier,
+            agency_id=dossier.processing_agency_id,
+            fields=["applicant_id_number", "applicant_tax_code", "applicant_birth_date"],
+        )
+    return dossier

@@ -440,3 +440,12 @@ def test_same_level_inter_agency_dossier_goes_to_every_participant(people, place
     dossier = services.record_result(actor=people.agency_leader, dossier=dossier)
     assert dossier.status == Status.FINISHED
     assert not dossier.tasks.filter(state="open").exists()
+
+
+def test_opening_a_dossier_is_audited_as_a_personal_data_read(people, version):
+    dossier = receive(people, version)
+    assert services.open_dossier(actor=people.specialist, code=dossier.code) == dossier
+    entry = AuditEntry.objects.get(action="personal_data.read")
+    assert entry.actor == people.specialist and entry.object_id == str(dossier.pk)
+    assert services.open_dossier(actor=people.foreign_officer, code=dossier.code) is None
+    assert AuditEntry.objects.filter(action="personal_data.read").count() == 1
