@@ -1,0 +1,108 @@
+"""Pages of the forms: ``ho-so/<code>/mau/<01-05>/`` (HTML, printable from the
+browser) and ``.../pdf`` (the PDF), and the tracking register of the officer's
+agency ``so-theo-doi-ho-so/?tu=YYYY-MM-DD&den=YYYY-MM-DD[&pdf=1]``.
+
+A dossier the user may not view is answered 404, as if it did not exist, so that
+codes cannot be probed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from egov.core.errors import DomainError
+from egov.core.permissions import Action, can, scope
+from egov.dossiers.forms import context as ctx
+from egov.dossiers.forms import render
+from egov.dossiers.models import Dossier
+
+# Forms of a single dossier; 06 is the register of many.
+DOSSIER_FORMS = ("01", "02", "03", "04", "05")
+
+
+def _dossier(request: HttpRequest, code: str, form_no: str) -> tuple[Dossier, str]:
+    try:
+        number = ctx.form_number(form_no)
+    except ValueError:
+        raise Http404("unknown form") from None
+    if number not in DOSSIER_FORMS:
+        raise Http404("unknown form")
+    dossier = get_object_or_404(Dossier, code=code)
+    if not can(request.user, Action.VIEW, dossier):
+        raise Http404("no such dossier")
+    return dossier, number
+
+
+def _refused(error: DomainError) -> HttpResponse:
+    return HttpResponse(
+        f"{error.message} ({error.message_en})",
+        status=error.status,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def form_html(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
+    dossier, number = _dossier(request, code, form_no)
+    try:
+        return HttpResponse(render.render_form_html(number, dossier, request))
+    except DomainError as error:
+        return _refused(error)
+
+
+@require_GET
+def form_pdf(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
+    dossier, number = _dossier(request, code, form_no)
+    try:
+        body = render.render_form_pdf(number, dossier, request)
+    except DomainError as error:
+        return _refused(error)
+    return _pdf(body, f"mau-{number}-{dossier.code}.pdf")
+
+
+def _date(value: str | None, default: datetime.date) -> datetime.date:
+    if not value:
+        return default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404("bad date") from None
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Form 06 of the officer's agency: the dossiers it received between two dates
+    (default: the current month), as far as the officer may view them."""
+    officer = getattr(request.user, "officer_or_none", None)
+    if officer is None:
+        raise Http404("officers only")
+    today = timezone.localdate()
+    date_from = _date(request.GET.get("tu"), today.replace(day=1))
+    date_to = _date(request.GET.get("den"), today)
+    dossiers = scope(
+        request.user,
+        Action.VIEW,
+        Dossier.objects.filter(
+            receiving_agency=officer.agency,
+            received_at__date__gte=date_from,
+            received_at__date__lte=date_to,
+        ),
+    )
+    if request.GET.get("pdf"):
+        body = render.render_register_pdf(dossiers, officer.agency, date_from, date_to)
+        return _pdf(body, f"so-theo-doi-{officer.agency.code}-{date_from:%Y%m%d}.pdf")
+    html = render.render_register_html(
+        dossiers, officer.agency, date_from, date_to, request=request
+    )
+    return HttpResponse(html)
