@@ -151,8 +151,8 @@ def check_step_action(step: Any, action: str) -> None:
         )
 
 
-def check_not_final(step: Any) -> None:
-    if step is not None and step.is_final:
+def check_not_final(step: Any, decision: bool = False) -> None:
+    if step is not None and (step.is_final or decision):
         raise Conflict(
             "final_step",
             "Đây là bước cuối: hãy ghi nhận kết quả hoặc từ chối giải quyết.",

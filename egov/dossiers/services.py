@@ -190,6 +190,15 @@ def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
     return []
 
 
+def _is_decision_step(step: WorkflowStep | None, steps: list[WorkflowStep]) -> bool:
+    """The step where the result is decided: the final step, or the last step before
+    the desk's own closing steps (workflows often end with "return the result" at the
+    desk, which comes after the decision)."""
+    if step is None:
+        return True
+    return step.is_final or all(s.role == DESK_ROLE for s in steps if s.order > step.order)
+
+
 def _enter_step(dossier: Dossier, step: WorkflowStep | None, at: datetime.datetime) -> None:
     dossier.current_step = step
     dossier.step_started_at = at if step else None
@@ -763,8 +772,9 @@ def advance(
     _require_step_actor(actor, dossier)
     step = dossier.current_step
     rules.check_step_action(step, action)
-    rules.check_not_final(step)
     steps = _steps(dossier.procedure_version, dossier.processing_agency)
+    if step is not None and _is_decision_step(step, steps):
+        rules.check_not_final(step, decision=True)
     following = [s for s in steps if step is None or s.order > step.order]
     _enter_step(dossier, following[0] if following else None, now)
     return _finish(
@@ -1236,7 +1246,9 @@ def record_result(
         actor, dossier, Transition.RECORD_RESULT, Action.APPROVE, expected_version
     )
     _require_step_actor(actor, dossier)
-    rules.check_final(dossier.current_step)
+    steps = _steps(dossier.procedure_version, dossier.processing_agency)
+    if not _is_decision_step(dossier.current_step, steps):
+        rules.check_final(dossier.current_step)
     rules.check_tasks_done(
         list(
             dossier.tasks.filter(state=DossierTask.State.OPEN, is_lead=False).select_related(
@@ -1260,6 +1272,9 @@ def record_result(
     DossierTask.objects.filter(dossier=dossier, is_lead=True).update(
         state=DossierTask.State.DONE, done_at=now
     )
+    decided_at = dossier.current_step
+    closing = [s for s in steps if decided_at and s.order > decided_at.order]
+    _enter_step(dossier, closing[0] if closing else None, now)
     return _finish(
         dossier,
         actor=actor,
@@ -1268,7 +1283,7 @@ def record_result(
         now=now,
         note=note,
         data={"timeliness": engine.classify(now, dossier.due_at).value},
-        fields=["outcome", "finished_at"],
+        fields=["outcome", "finished_at", *STEP_FIELDS],
     )
 
 

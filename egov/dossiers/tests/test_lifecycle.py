@@ -449,3 +449,37 @@ def test_opening_a_dossier_is_audited_as_a_personal_data_read(people, version):
     assert entry.actor == people.specialist and entry.object_id == str(dossier.pk)
     assert services.open_dossier(actor=people.foreign_officer, code=dossier.code) is None
     assert AuditEntry.objects.filter(action="personal_data.read").count() == 1
+
+
+def test_workflow_ending_with_a_desk_return_step(people):
+    from decimal import Decimal
+
+    from egov.catalog.tests.factories import steps
+
+    closing = steps(24)
+    closing[2]["is_final"] = False
+    closing[2]["hours"] = Decimal(2)
+    closing.append(
+        {
+            "order": 4,
+            "name": "Trả kết quả",
+            "role": "desk_officer",
+            "department": "Bộ phận Một cửa",
+            "hours": Decimal(2),
+            "actions": ["return_result"],
+            "is_final": True,
+        }
+    )
+    version = district_procedure(
+        "2.000720", workflows=[{"agency": "", "tier": "", "steps": closing}]
+    )
+    dossier = _processing(people, version)
+    dossier = services.advance(actor=people.specialist, dossier=dossier)
+    with pytest.raises(Conflict) as caught:  # the leader decides; no forwarding to the desk
+        services.advance(actor=people.agency_leader, dossier=dossier, action="approve")
+    assert caught.value.code == "final_step"
+    dossier = services.record_result(actor=people.agency_leader, dossier=dossier)
+    assert dossier.status == Status.FINISHED
+    assert dossier.current_step.name == "Trả kết quả"
+    dossier = services.return_result(actor=people.desk_officer, dossier=dossier)
+    assert dossier.status == Status.RETURNED
