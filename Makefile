@@ -13,6 +13,7 @@ run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_catalog
+	$(BIN)/python manage.py load_demo_dossiers
 	$(BIN)/python manage.py serve
 
 test: install-dev messages

@@ -35,6 +35,7 @@ QUEUES_EN = {
     "waiting_supplement": "Waiting for supplement",
     "to_return": "To return",
 }
+SIGNING_ROLE = "agency_leader"
 LIST_FIELDS = (
     "procedure_version__procedure",
     "receiving_agency",
@@ -65,11 +66,14 @@ def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str,
     return {
         "to_receive": at_desk & Q(status=Status.SUBMITTED),
         "to_forward": at_desk & Q(status=Status.RECEIVED),
+        # The leader's steps (approve, sign) form their own queue.
         "to_process": at_processing
         & Q(status=Status.PROCESSING, current_step__role__in=roles)
+        & ~Q(current_step__role=SIGNING_ROLE)
         & mine,
         "to_sign": at_processing
-        & Q(status=Status.PROCESSING, current_step__is_final=True, current_step__role__in=roles),
+        & Q(status=Status.PROCESSING, current_step__role=SIGNING_ROLE)
+        & Q(current_step__role__in=roles),
         "due_soon": Q(status__in=OPEN_STATES, due_at__gte=now, due_at__lte=soon),
         "overdue": Q(status__in=OPEN_STATES, due_at__lt=now),
         "waiting_supplement": Q(
