@@ -17,6 +17,7 @@ run: install messages
 	$(BIN)/python manage.py serve
 
 test: install-dev messages
+	@command -v chromium >/dev/null || scripts/bootstrap-debian chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
