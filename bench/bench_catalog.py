@@ -87,6 +87,7 @@ _QUERIES = [
 def _seed() -> None:
     from django.db import transaction
 
+    from egov.catalog import services
     from egov.catalog.models import Field, Procedure, ProcedureVersion
     from egov.catalog.text import normalise
     from egov.directory.models import Tier
@@ -125,6 +126,8 @@ def _seed() -> None:
             [through(procedureversion_id=v.pk, tier_id=rng.choice(tiers).pk) for v in versions],
             batch_size=1000,
         )
+    # Bulk-created versions bypass publish_version: build the public entries as it would.
+    services.refresh_catalog_entries()
 
 
 def _paths() -> list[str]:

@@ -202,6 +202,61 @@ class ProcedureVersion(models.Model):
         return None
 
 
+class CatalogEntry(models.Model):
+    """A published version as the public catalogue lists it ("mục danh mục công
+    khai"): derived from ``ProcedureVersion`` by ``services.refresh_catalog_entries``
+    whenever a version is published or retired (never edited otherwise).
+
+    It is in force from ``effective_from`` until the day before ``effective_until``
+    (the next published version's date; empty: until replaced), so a version
+    published to take effect tomorrow has its entry today but is not listed before
+    its date, with no job to run at midnight. Drafts and retired versions have no
+    entry, so the public search cannot show them. The table is narrow (a table scan
+    of ``ProcedureVersion`` reads its long legal texts) and holds what the list shows,
+    so a search is one query on one table (bench/bench_catalog.py). The date-based
+    ``queries.in_force`` stays the source of truth; tests check that both agree."""
+
+    version = models.OneToOneField(
+        ProcedureVersion, on_delete=models.CASCADE, primary_key=True, related_name="entry"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=30)
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=1000)
+    search_text = models.CharField(max_length=1100)
+    effective_from = models.DateField()
+    effective_until = models.DateField(null=True, blank=True)
+    field_code = models.CharField(max_length=40)
+    field_name = models.CharField(max_length=255)
+    # Tier codes between spaces (" commune district "), so that a tier filter is a
+    # plain LIKE on this table.
+    tier_codes = models.CharField(max_length=255, blank=True)
+    time_amount = models.DecimalField(max_digits=7, decimal_places=2)
+    time_unit = models.CharField(max_length=15, choices=TimeUnit.choices)
+    same_day = models.BooleanField()
+    service_level = models.PositiveSmallIntegerField(choices=ServiceLevel.choices)
+    online_class = models.CharField(max_length=10, choices=OnlineClass.choices, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "mục danh mục công khai (catalogue entry)"
+        verbose_name_plural = "mục danh mục công khai (catalogue entries)"
+        # No index on code or dates on purpose: a search (LIKE '%word%') scans the
+        # table anyway, and with such an index SQLite walks it and fetches every row
+        # from the table, several times slower for a selective search.
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.number}"
+
+    @property
+    def tiers(self) -> list[str]:
+        return self.tier_codes.split()
+
+    @property
+    def fully_online(self) -> bool:
+        return self.online_class == OnlineClass.FULL or self.service_level == ServiceLevel.LEVEL_4
+
+
 class Component(models.Model):
     """Dossier component ("thành phần hồ sơ")."""
 

@@ -9,7 +9,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from egov.catalog.models import Procedure, ProcedureVersion, Workflow, WorkflowStep
+from egov.catalog.models import (
+    CatalogEntry,
+    Procedure,
+    ProcedureVersion,
+    Workflow,
+    WorkflowStep,
+)
 from egov.catalog.text import normalise
 from egov.core.permissions import Action, scope
 from egov.directory.models import Agency
@@ -61,8 +67,20 @@ def public_versions(on: datetime.date | None = None) -> QuerySet[ProcedureVersio
     return in_force(qs, _local_date(on)).order_by("procedure__code")
 
 
+def catalogue(on: datetime.date | None = None) -> QuerySet[CatalogEntry]:
+    """The public catalogue: an entry per procedure, its version in force today (or
+    ``on``), ordered by code. Agrees with ``in_force`` (the source of truth) because
+    the services rebuild the entries whenever a version is published or retired."""
+    day = _local_date(on)
+    return (
+        CatalogEntry.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gt=day))
+        .order_by("code")
+    )
+
+
 def search(
-    qs: QuerySet[ProcedureVersion],
+    qs: QuerySet[CatalogEntry],
     *,
     q: str = "",
     agency: str = "",
@@ -70,7 +88,7 @@ def search(
     tier: str = "",
     level: str = "",
     online: str = "",
-) -> QuerySet[ProcedureVersion]:
+) -> QuerySet[CatalogEntry]:
     """Filter the catalogue: ``q`` matches the name or code ignoring accents and case
     (every word must appear); the other filters are codes."""
     for word in normalise(q).split()[:8]:
@@ -78,24 +96,18 @@ def search(
         # sensitive) LIKE works the same on SQLite and PostgreSQL.
         qs = qs.filter(search_text__contains=word)
     if field:
-        qs = qs.filter(field__code=field)
+        qs = qs.filter(field_code=field)
     if tier:
-        through = ProcedureVersion.tiers.through
-        qs = qs.filter(
-            Exists(through.objects.filter(procedureversion_id=OuterRef("pk"), tier__code=tier))
-        )
+        qs = qs.filter(tier_codes__contains=f" {tier} ")
     if agency:
-        found = Agency.objects.filter(code=agency).values_list("pk", "tier_id").first()
+        found = Agency.objects.filter(code=agency).values_list("pk", "tier__code").first()
         if found is None:
             return qs.none()
-        agency_id, tier_id = found
+        agency_id, tier_code = found
         by_agency = ProcedureVersion.agencies.through.objects.filter(
-            procedureversion_id=OuterRef("pk"), agency_id=agency_id
+            procedureversion_id=OuterRef("version_id"), agency_id=agency_id
         )
-        by_tier = ProcedureVersion.tiers.through.objects.filter(
-            procedureversion_id=OuterRef("pk"), tier_id=tier_id
-        )
-        qs = qs.filter(Q(Exists(by_agency)) | Q(Exists(by_tier)))
+        qs = qs.filter(Q(Exists(by_agency)) | Q(tier_codes__contains=f" {tier_code} "))
     if level:
         try:
             qs = qs.filter(service_level=int(level))
@@ -104,6 +116,37 @@ def search(
     if online:
         qs = qs.filter(online_class=online)
     return qs
+
+
+LIST_COLUMNS = (
+    "code",
+    "name",
+    "number",
+    "effective_from",
+    "field_code",
+    "field_name",
+    "tier_codes",
+    "time_amount",
+    "time_unit",
+    "same_day",
+    "service_level",
+    "online_class",
+)
+
+
+def search_page(
+    filters: dict[str, str], *, offset: int, limit: int, on: datetime.date | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """One page of search results as plain rows (``LIST_COLUMNS``) and the number of
+    all results, with one scan of the table: the ids of every match (in code order),
+    then the page's rows by primary key. A search (LIKE '%word%') cannot use an
+    index, so a COUNT(*) beside the page query would scan the table a second time;
+    COUNT(*) OVER () would sort every matching row in full before the LIMIT."""
+    qs = search(catalogue(on), **filters)
+    ids = list(qs.values_list("version_id", flat=True))
+    wanted = ids[offset : offset + limit]
+    rows = CatalogEntry.objects.filter(version_id__in=wanted).order_by("code")
+    return len(ids), list(rows.values(*LIST_COLUMNS)) if wanted else []
 
 
 def _items_prefetch() -> list[Any]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from egov.catalog import content as content_mod
 from egov.catalog import rules
 from egov.catalog.models import (
+    CatalogEntry,
     Component,
     FeeItem,
     Field,
@@ -93,6 +94,7 @@ def save_field(*, actor: Any, code: str, name: str) -> Field:
             before = existing.name
             existing.name = name
             existing.save(update_fields=["name"])
+            CatalogEntry.objects.filter(field_code=code).update(field_name=name)
             audit.record(
                 actor=actor,
                 action="catalog.field.rename",
@@ -324,6 +326,7 @@ def publish_version(
     version.effective_from = effective_from
     version.published_at = timezone.now()
     version.save(update_fields=["status", "effective_from", "published_at"])
+    refresh_catalog_entries([version.procedure_id])
     audit.record(
         actor=actor,
         action="catalog.version.publish",
@@ -365,6 +368,7 @@ def retire_version(*, actor: Any, version: ProcedureVersion) -> ProcedureVersion
         )
     version.status = ProcedureVersion.Status.RETIRED
     version.save(update_fields=["status"])
+    refresh_catalog_entries([version.procedure_id])
     audit.record(
         actor=actor,
         action="catalog.version.retire",
@@ -372,6 +376,58 @@ def retire_version(*, actor: Any, version: ProcedureVersion) -> ProcedureVersion
         changes={"before": {"status": "published"}, "after": {"status": "retired"}},
     )
     return version
+
+
+@transaction.atomic
+def refresh_catalog_entries(procedure_ids: list[int] | None = None) -> int:
+    """Rebuild the public catalogue entries (``CatalogEntry``) of these procedures
+    (None: all) from their published versions; returns the number of entries.
+    Called by ``publish_version`` and ``retire_version`` in their transaction; call it
+    after writing versions any other way (bulk loads)."""
+    versions = (
+        ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED)
+        .select_related("procedure", "field")
+        .prefetch_related("tiers")
+        .order_by("procedure_id", "effective_from", "number")
+    )
+    stale = CatalogEntry.objects.all()
+    if procedure_ids is not None:
+        versions = versions.filter(procedure_id__in=procedure_ids)
+        stale = stale.filter(procedure_id__in=procedure_ids)
+    stale.delete()
+    versions = list(versions)
+    entries = []
+    for i, v in enumerate(versions):
+        following = versions[i + 1] if i + 1 < len(versions) else None
+        # In force until the next published version of the same procedure takes
+        # effect (the same ordering as ``queries.version_in_force``).
+        until = (
+            following.effective_from
+            if following and following.procedure_id == v.procedure_id
+            else None
+        )
+        entries.append(
+            CatalogEntry(
+                version=v,
+                procedure_id=v.procedure_id,
+                code=v.procedure.code,
+                number=v.number,
+                name=v.name,
+                search_text=v.search_text,
+                effective_from=v.effective_from,
+                effective_until=until,
+                field_code=v.field.code,
+                field_name=v.field.name,
+                tier_codes=_spaced(t.code for t in v.tiers.all()),
+                time_amount=v.time_amount,
+                time_unit=v.time_unit,
+                same_day=v.same_day,
+                service_level=v.service_level,
+                online_class=v.online_class,
+            )
+        )
+    CatalogEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
 
 
 @transaction.atomic
@@ -445,3 +501,9 @@ def record_admin_edit(*, actor: Any, version: ProcedureVersion) -> ProcedureVers
         changes={"before": {"fingerprint": before}, "after": {"fingerprint": version.fingerprint}},
     )
     return version
+
+
+def _spaced(codes) -> str:
+    """ " a b " (sorted), so that ``contains=" a "`` matches one whole code."""
+    codes = sorted(codes)
+    return f" {' '.join(codes)} " if codes else ""

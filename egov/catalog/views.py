@@ -25,10 +25,17 @@ PUBLIC_TIERS = ("province", "department", "district", "commune")
 
 def procedure_list(request):
     filters = filters_from(request.GET)
-    qs = queries.search(queries.public_versions(), **filters)
+    qs = queries.search(queries.catalogue(), **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    tiers = list(Tier.objects.filter(code__in=PUBLIC_TIERS))
+    names = {t.code: t.name for t in Tier.objects.all()}
+    for entry in page:
+        entry.tier_names = [names.get(code, code) for code in entry.tiers]
     query = request.GET.copy()
     query.pop("page", None)
+    if "search" in query and not request.GET.get("q"):
+        # Links carry the canonical name.
+        query["q"] = query.pop("search")[-1]
     return render(
         request,
         "catalog/list.html",
@@ -37,7 +44,7 @@ def procedure_list(request):
             "filters": filters,
             "query": query.urlencode(),
             "fields": Field.objects.all(),
-            "tiers": Tier.objects.filter(code__in=PUBLIC_TIERS),
+            "tiers": tiers,
             "agencies": Agency.objects.in_force()
             .exclude(tier__code="commune")
             .select_related("tier")
