@@ -121,3 +121,31 @@ class WorkerHeartbeat(models.Model):
     name = models.CharField(max_length=100, primary_key=True)
     seen_at = models.DateTimeField()
     info = models.JSONField(default=dict, blank=True)
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` and the response it got (``egov.core.idempotency``).
+
+    Written in the same transaction as the change the request made, so a crash never
+    leaves a change without its key (a retry would repeat it) or a key without its
+    change (a retry would be told it happened). Unique per actor: two clients may pick
+    the same key."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path, actor, body
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "key"], name="idempotency_actor_key")
+        ]
+        verbose_name = "khóa chống lặp (idempotency key)"
+
+    def __str__(self) -> str:
+        return f"{self.actor_id}:{self.key} {self.method} {self.path} -> {self.status_code}"

@@ -1,0 +1,156 @@
+"""Plumbing shared by the dossier endpoints: request documents (JSON or multipart),
+the ``If-Match`` / ``version`` precondition, the detail response with its ``ETag``."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from egov.core import audit
+from egov.core.errors import DomainError
+from egov.directory.models import Agency
+from egov.dossiers import queries
+from egov.dossiers.api.serializers import DossierDetailSerializer
+from egov.dossiers.models import Dossier
+from egov.dossiers.services import ComponentInput
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        'ETag của hồ sơ (phiên bản, ví dụ "3"), hoặc gửi trường version. / The dossier ETag '
+        '(its version, e.g. "3"); or send a `version` field. One of them is required: '
+        "without both 428 precondition_required; a stale one 409 version_mismatch."
+    ),
+)
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+_FILE_PART = re.compile(r"^components\[(\d+)\]\.file$")
+
+
+def etag(dossier: Dossier) -> str:
+    return f'"{dossier.version}"'
+
+
+def document(request) -> dict[str, Any]:
+    """The request body as a dict. Multipart requests carry the JSON document in the
+    part ``data`` (or flat form fields) next to their files."""
+    if request.content_type.startswith("multipart/") or request.content_type.startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        raw = request.data.get("data")
+        if raw:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                raise exceptions.ParseError() from None
+            if not isinstance(value, dict):
+                raise exceptions.ParseError()
+            return value
+        return {k: request.data.get(k) for k in request.data.keys() if k not in request.FILES}
+    data = request.data
+    if not isinstance(data, dict):
+        raise exceptions.ParseError()
+    return data
+
+
+def expected_version(request, body_version: int | None) -> int:
+    """The version the client acted on: ``If-Match`` or the body's ``version``
+    (both: they must agree). Neither: 428 ``precondition_required``."""
+    header = request.headers.get("If-Match")
+    from_header = None
+    if header:
+        match = _ETAG.match(header)
+        if match is None:
+            raise DomainError(
+                "if_match_invalid",
+                'If-Match phải là ETag của hồ sơ, ví dụ "3".',
+                'If-Match must be the dossier ETag, e.g. "3".',
+                field="If-Match",
+            )
+        from_header = int(match.group(1))
+    if from_header is not None and body_version is not None and from_header != body_version:
+        raise DomainError(
+            "version_ambiguous",
+            "If-Match và trường version không khớp nhau.",
+            "If-Match and the version field disagree.",
+            field="version",
+        )
+    version = from_header if from_header is not None else body_version
+    if version is None:
+        raise DomainError(
+            "precondition_required",
+            "Cần gửi phiên bản hồ sơ (tiêu đề If-Match hoặc trường version) để tránh ghi đè "
+            "thay đổi của người khác.",
+            "Send the dossier version (If-Match header or version field) so that nobody's "
+            "change is overwritten.",
+            field="If-Match",
+            status=428,
+        )
+    return version
+
+
+def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]:
+    """Checklist lines with their files (multipart part ``components[i].file``)."""
+    attached: dict[int, Any] = {}
+    for name in files or {}:
+        match = _FILE_PART.match(name)
+        if match is None or int(match.group(1)) >= len(items):
+            raise exceptions.ValidationError(
+                {name: ["Tệp không ứng với thành phần nào. / File matches no component line."]}
+            )
+        attached[int(match.group(1))] = files[name]
+    return [
+        ComponentInput(
+            component_id=item.get("component_id"),
+            name=item.get("name", ""),
+            originals=item.get("originals", 0),
+            certified_copies=item.get("certified_copies", 0),
+            photocopies=item.get("photocopies", 0),
+            file=attached.get(index),
+        )
+        for index, item in enumerate(items)
+    ]
+
+
+def agency_by_code(code: str, field: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise DomainError(
+            "agency_unknown",
+            f"Không có cơ quan mã '{code}'.",
+            f"No agency with code '{code}'.",
+            field=field,
+        )
+    return agency
+
+
+def detail_data(actor: Any, dossier: Dossier) -> dict[str, Any]:
+    context = {
+        "tasks": queries.visible_tasks(actor, dossier),
+        "show_officers": bool(getattr(actor, "is_officer", False)),
+    }
+    return DossierDetailSerializer(dossier, context=context).data
+
+
+def detail_response(actor: Any, code: str, status: int = 200, audited: bool = True) -> Response:
+    """The dossier as the caller sees it, with its ETag. Showing it reveals the
+    applicant's identifying data, so opening it is audited."""
+    dossier = queries.dossier_detail(actor, code)
+    if dossier is None:
+        raise exceptions.NotFound()
+    if audited and (dossier.applicant_id_number or dossier.applicant_tax_code):
+        audit.record_personal_data_read(
+            actor=actor,
+            obj=dossier,
+            agency_id=dossier.processing_agency_id,
+            fields=["applicant_id_number", "applicant_tax_code", "applicant_birth_date"],
+        )
+    return Response(detail_data(actor, dossier), status=status, headers={"ETag": etag(dossier)})

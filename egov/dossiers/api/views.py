@@ -1,0 +1,186 @@
+"""Dossier list, queues, detail and creation (reception at the desk, online submission)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from egov.dossiers import queries, services
+from egov.dossiers.api.common import (
+    agency_by_code,
+    component_inputs,
+    detail_response,
+    document,
+)
+from egov.dossiers.api.serializers import (
+    DossierDetailSerializer,
+    DossierListItemSerializer,
+    QueueCountSerializer,
+    ReceiveSerializer,
+    SubmitOnlineSerializer,
+)
+from egov.dossiers.lifecycle import Status
+
+
+def _date(params, name: str) -> datetime.date | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    value = parse_date(raw) if len(raw) == 10 else None
+    if value is None:
+        raise exceptions.ValidationError({name: ["Ngày dạng YYYY-MM-DD. / Date as YYYY-MM-DD."]})
+    return value
+
+
+class DossierCollection(generics.ListAPIView):
+    """GET: dossiers the caller may see: one queue (ordered by due date) or a search
+    (newest first), paginated with ``limit`` / ``offset``.
+
+    POST: a desk officer receives a paper dossier at the counter or by post: outcome
+    ``complete`` (form 01), ``incomplete`` (form 02, ``missing`` component ids) or
+    ``refused`` (form 03, ``reason``). JSON, or multipart with the JSON document in the
+    part ``data`` and scans in the parts ``components[i].file``."""
+
+    serializer_class = DossierListItemSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("queue", str, enum=list(queries.QUEUES), description="one queue"),
+            OpenApiParameter("q", str, description="code prefix, applicant name, ID or tax number"),
+            OpenApiParameter("procedure", str, description="procedure code"),
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="submitted on or after"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="submitted on or before"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ReceiveSerializer,
+        responses={201: DossierDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request):
+        serializer = ReceiveSerializer(data=document(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        processing = data.get("processing_agency")
+        dossier = services.receive(
+            actor=request.user,
+            procedure_code=data["procedure"],
+            channel=data["channel"],
+            applicant=dict(data["applicant"]),
+            components=component_inputs(data["components"], request.FILES),
+            outcome=data["outcome"],
+            processing_agency=agency_by_code(processing, "processing_agency")
+            if processing
+            else None,
+            missing=data["missing"],
+            reason=data["reason"],
+            summary=data["summary"],
+            sets=data["sets"],
+        )
+        return _created(request, dossier.code)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        actor = self.request.user
+        status = params.get("status", "")
+        if status and status not in Status.values:
+            raise exceptions.ValidationError({"status": [f"Unknown status '{status}'."]})
+        filters = {
+            "text": params.get("q", ""),
+            "procedure": params.get("procedure", ""),
+            "status": status,
+            "date_from": _date(params, "from"),
+            "date_to": _date(params, "to"),
+        }
+        name = params.get("queue")
+        if not name:
+            return queries.search(actor, **filters)
+        try:
+            qs = queries.queue(actor, name)
+        except KeyError:
+            raise exceptions.ValidationError(
+                {"queue": [f"Unknown queue; one of {', '.join(queries.QUEUES)}."]}
+            ) from None
+        if any(filters.values()):
+            qs = qs.filter(pk__in=queries.search(actor, **filters).values("pk"))
+        return qs
+
+
+class QueueCounts(APIView):
+    """How many dossiers wait in each of the caller's queues (one query)."""
+
+    @extend_schema(responses=QueueCountSerializer(many=True))
+    def get(self, request):
+        counts = queries.queue_counts(request.user)
+        return Response(
+            [
+                {
+                    "name": name,
+                    "label": label,
+                    "label_en": queries.QUEUES_EN[name],
+                    "count": counts.get(name) or 0,
+                }
+                for name, label in queries.QUEUES.items()
+            ]
+        )
+
+
+class DossierDetail(APIView):
+    """One dossier with its components, history, inter-agency parts, consultations,
+    result files and the actions the lifecycle allows next. ``ETag`` = its version:
+    send it back as ``If-Match`` with the next action. Outside the caller's scope: 404."""
+
+    @extend_schema(responses=DossierDetailSerializer)
+    def get(self, request, code: str):
+        response = detail_response(request.user, code)
+        if request.headers.get("If-None-Match") == response["ETag"]:
+            return Response(status=304, headers={"ETag": response["ETag"]})
+        return response
+
+
+def _created(request, code: str) -> Response:
+    response = detail_response(request.user, code, status=201, audited=False)
+    response["Location"] = reverse("api-dossier-detail", args=[code])
+    return response
+
+
+class OnlineSubmission(APIView):
+    """A citizen or business account submits a dossier online (national status 1,
+    waiting for the desk of ``receiving_agency``)."""
+
+    @extend_schema(
+        request=SubmitOnlineSerializer,
+        responses={201: DossierDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request):
+        serializer = SubmitOnlineSerializer(data=document(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        processing = data.get("processing_agency")
+        dossier = services.submit_online(
+            actor=request.user,
+            procedure_code=data["procedure"],
+            receiving_agency=agency_by_code(data["receiving_agency"], "receiving_agency"),
+            processing_agency=agency_by_code(processing, "processing_agency")
+            if processing
+            else None,
+            applicant=dict(data["applicant"]),
+            components=component_inputs(data["components"], request.FILES),
+            summary=data["summary"],
+        )
+        return _created(request, dossier.code)
