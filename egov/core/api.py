@@ -122,6 +122,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
     SWAGGER_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         from egov.core.middleware import ContentSecurityPolicyMiddleware
 

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from egov.core.context import reset_request_context, set_request_context
 
@@ -110,3 +111,26 @@ class RequireSecondFactorMiddleware:
                     )
                 return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose English with the language switch (the choice
+    is kept in the language cookie). Unlike Django's LocaleMiddleware, the browser's
+    Accept-Language is not followed: a Vietnamese public service speaks Vietnamese
+    first, whatever the browser's settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch = response.get("Vary", "")
+        if "Cookie" not in patch:
+            response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        translation.deactivate()
+        return response

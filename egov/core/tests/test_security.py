@@ -133,3 +133,9 @@ def test_an_officer_who_enrolled_must_use_the_second_factor(client, people):
     assert client.get("/api/v1/agencies/").status_code == 403
     client.post("/accounts/otp/verify/", {"token": _totp_now(device), "next": "/"})
     assert client.get("/api/v1/agencies/").status_code == 200
+
+
+def test_vietnamese_first_whatever_the_browser_asks(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "<h1>Đăng nhập</h1>" in page.content.decode()
+    assert page["Content-Language"] == "vi"
