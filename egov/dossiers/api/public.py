@@ -143,4 +143,5 @@ class PublicDossierLookup(APIView):
         dossier = queries.public_lookup(code.strip())
         if dossier is None:
             raise not_found(code)
-        return Response(PublicDossierSerializer(present(dossier, request.user)).data)
+        # The dict as is: the serializer documents it; owner-only keys must stay absent.
+        return Response(present(dossier, request.user))
