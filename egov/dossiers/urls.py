@@ -1,3 +1,18 @@
-"""Routes of the dossiers app."""
+"""Routes of the dossiers app (mounted at the site root): the officer workspace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from egov.dossiers.views import pages, reception
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("mot-cua/", pages.home, name="workspace"),
+    path("mot-cua/hang-doi/<str:name>/", pages.queue_list, name="queue"),
+    path("mot-cua/tim-kiem/", pages.search, name="search"),
+    path("mot-cua/tiep-nhan/", reception.reception, name="reception"),
+    path("mot-cua/tiep-nhan/thanh-phan/", reception.checklist, name="checklist"),
+    path("mot-cua/tiep-nhan/thu-tuc/", reception.procedure_options, name="procedure_options"),
+    path("mot-cua/ho-so/<str:code>/", pages.dossier_page, name="dossier"),
+    path("mot-cua/ho-so/<str:code>/thao-tac/<str:key>/", pages.dossier_action, name="action"),
+]

@@ -1,0 +1,124 @@
+"""Template helpers of the officer workspace: the remaining-time badge computed by the
+working-day engine ("còn 3 giờ 20 phút", "quá hạn 1 ngày 2 giờ") and small lookups."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from egov.dossiers.lifecycle import CLOCK_RUNNING, NATIONAL_CODE, Status
+from egov.workdays import engine
+
+register = template.Library()
+
+# Less than one working day left: the badge turns amber.
+SOON_MICROSECONDS = 8 * 3600 * 1_000_000
+
+
+def duration_text(days: int, hours: int, minutes: int) -> str:
+    parts = []
+    if days:
+        parts.append(_("%(n)d ngày") % {"n": days})
+    if hours:
+        parts.append(_("%(n)d giờ") % {"n": hours})
+    if minutes and not days:
+        parts.append(_("%(n)d phút") % {"n": minutes})
+    return " ".join(parts) or _("dưới 1 phút")
+
+
+def remaining_badge(calendar, now, due, status: str = "", paused: bool = False) -> str:
+    if due is None:
+        return ""
+    if status and status not in CLOCK_RUNNING:
+        if status in (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION) or paused:
+            return format_html('<span class="badge paused">{}</span>', _("tạm dừng tính giờ"))
+        return ""
+    left = engine.remaining(calendar, now, due)
+    text = duration_text(*left.parts())
+    if left.overdue:
+        return format_html('<span class="badge late">{}</span>', _("quá hạn %(t)s") % {"t": text})
+    css = "soon" if left.microseconds <= SOON_MICROSECONDS else "ok"
+    return format_html('<span class="badge {}">{}</span>', css, _("còn %(t)s") % {"t": text})
+
+
+@register.simple_tag(takes_context=True)
+def remaining(context, due, status: str = "") -> str:
+    """``{% remaining d.due_at d.status %}`` with the page's calendar and "now"."""
+    return remaining_badge(context["ws_calendar"], context["ws_now"], due, status)
+
+
+@register.filter
+def national_code(status: str) -> int | str:
+    return NATIONAL_CODE.get(status, "")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return Status(status).label
+    except ValueError:
+        return status or ""
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def getlist(querydict, key):
+    try:
+        return querydict.getlist(key)
+    except AttributeError:
+        return []
+
+
+@register.filter
+def as_str(value) -> str:
+    return str(value)
+
+
+@register.filter
+def vi(label) -> str:
+    """The Vietnamese part of a bilingual choice label: "Đã tiếp nhận (received)"."""
+    return str(label or "").split(" (")[0]
+
+
+EVENT_LABELS = {
+    "submit_online": _l("Nộp trực tuyến"),
+    "receive_complete": _l("Tiếp nhận hồ sơ (đủ)"),
+    "receive_incomplete": _l("Tiếp nhận, yêu cầu bổ sung"),
+    "receive_refused": _l("Từ chối tiếp nhận"),
+    "accept": _l("Tiếp nhận hồ sơ trực tuyến"),
+    "request_reception_supplement": _l("Yêu cầu bổ sung khi tiếp nhận"),
+    "supply_at_reception": _l("Nhận bổ sung khi tiếp nhận"),
+    "refuse_at_reception": _l("Từ chối tiếp nhận"),
+    "forward": _l("Chuyển xử lý"),
+    "assign": _l("Phân công"),
+    "advance": _l("Chuyển bước"),
+    "send_back": _l("Trả lại bước trước"),
+    "consult": _l("Xin ý kiến"),
+    "answer_consultation": _l("Trả lời xin ý kiến"),
+    "request_supplement": _l("Yêu cầu bổ sung"),
+    "supply": _l("Nhận hồ sơ bổ sung"),
+    "request_financial_obligation": _l("Yêu cầu nghĩa vụ tài chính"),
+    "fulfil_financial_obligation": _l("Đã thực hiện nghĩa vụ tài chính"),
+    "stop": _l("Dừng xử lý"),
+    "withdraw": _l("Rút hồ sơ"),
+    "refuse": _l("Từ chối giải quyết"),
+    "apologise_late": _l("Xin lỗi, hẹn lại ngày trả"),
+    "transfer": _l("Chuyển liên thông lên cấp trên"),
+    "complete_task": _l("Hoàn thành phần việc liên thông"),
+    "record_result": _l("Ghi nhận kết quả"),
+    "return_result": _l("Trả kết quả"),
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))

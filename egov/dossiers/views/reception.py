@@ -1,0 +1,193 @@
+"""The reception form of the desk ("tiếp nhận hồ sơ", Decree 61/2018 art. 16).
+
+One POST form: the procedure, the channel, the applicant, the checklist of the
+procedure's components and three outcome buttons (complete -> form 01, incomplete ->
+form 02, refused -> form 03). The checklist of the chosen procedure is loaded with
+htmx (``checklist``); without JavaScript the "Tải thành phần" button posts the form
+back with ``step=load`` and the page comes back with the checklist, nothing received.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from egov.catalog.models import ProcedureVersion
+from egov.catalog.queries import public_versions
+from egov.catalog.text import normalise
+from egov.core.errors import DomainError
+from egov.dossiers import services
+from egov.dossiers.views.common import officer_required, reception_form_number
+from egov.dossiers.webforms import SERVICE_FIELDS, ReceptionForm, checklist_from
+
+MAX_OPTIONS = 300
+
+
+def _desk_only(user) -> None:
+    if not (user.is_superuser or "desk_officer" in user.role_set):
+        raise PermissionDenied("desk officers only")
+
+
+def offered_versions(user, q: str = "") -> list[ProcedureVersion]:
+    """Versions in force that this desk can receive on paper, matching ``q`` (name or
+    code, ignoring accents and case): implemented by the desk's agency or its tier, or
+    by a single named agency (the desk then forwards to it)."""
+    qs = public_versions().prefetch_related("agencies")
+    qs = qs.filter(Q(channel_counter=True) | Q(channel_post=True))
+    for word in normalise(q).split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    officer = user.officer_or_none
+    out = []
+    for version in qs.order_by("procedure__code"):
+        agencies = {a.pk for a in version.agencies.all()}
+        tiers = {t.pk for t in version.tiers.all()}
+        if (
+            officer is None
+            or officer.agency_id in agencies
+            or officer.agency.tier_id in tiers
+            or len(agencies) == 1
+            or not (agencies or tiers)
+        ):
+            out.append(version)
+        if len(out) >= MAX_OPTIONS:
+            break
+    return out
+
+
+def _version(code: str) -> ProcedureVersion | None:
+    if not code:
+        return None
+    return (
+        public_versions()
+        .filter(procedure__code=code)
+        .prefetch_related("components", "fees")
+        .first()
+    )
+
+
+def _initial_row(component, data) -> dict:
+    """A checklist row: the counts typed (after an error) or the required counts."""
+
+    def value(suffix: str, default: int) -> str:
+        if data is not None and f"c{component.pk}-{suffix}" in data:
+            return data.get(f"c{component.pk}-{suffix}")
+        return str(default)
+
+    missing = data is not None and str(component.pk) in data.getlist("missing")
+    return {
+        "c": component,
+        "originals": value("originals", component.originals),
+        "certified": value("certified", component.certified_copies),
+        "photocopies": value("photocopies", component.photocopies),
+        "missing": missing,
+    }
+
+
+def _checklist_rows(version, data=None) -> list[dict]:
+    if version is None:
+        return []
+    return [_initial_row(c, data) for c in version.components.all()]
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def reception(request):
+    _desk_only(request.user)
+    q = request.POST.get("procedure_q", request.GET.get("procedure_q", ""))
+    error = None
+    if request.method == "POST":
+        form = ReceptionForm(request.POST)
+        version = _version(request.POST.get("procedure", ""))
+        if request.POST.get("step") != "load" and form.is_valid():
+            outcome = request.POST.get("outcome", "complete")
+            components = list(version.components.all()) if version else []
+            items, missing = checklist_from(request.POST, request.FILES, components)
+            if outcome == "incomplete" and not missing:
+                # Nothing ticked "thiếu": the rows with nothing handed in are missing.
+                given = {i.component_id for i in items}
+                missing = [c.pk for c in components if c.pk not in given]
+            try:
+                dossier = services.receive(
+                    actor=request.user,
+                    procedure_code=form.cleaned_data["procedure"],
+                    channel=form.cleaned_data["channel"],
+                    applicant=form.applicant(),
+                    components=items,
+                    outcome=outcome,
+                    missing=missing,
+                    reason=form.cleaned_data["reason"],
+                    summary=form.cleaned_data["summary"],
+                    sets=form.cleaned_data["sets"] or 1,
+                )
+            except DomainError as exc:
+                error = exc
+                name = SERVICE_FIELDS.get(exc.field or "", "")
+                if name.startswith("components") or (exc.field or "").startswith("components"):
+                    name = "components"
+                error.form_field = name
+            else:
+                number = reception_form_number(dossier.status)
+                messages.success(
+                    request,
+                    _("Đã nhận hồ sơ %(code)s: %(status)s.")
+                    % {"code": dossier.code, "status": dossier.get_status_display()},
+                )
+                url = reverse("dossiers:dossier", kwargs={"code": dossier.code})
+                return redirect(f"{url}?in={number}")
+        data = request.POST
+    else:
+        form = ReceptionForm(initial={"procedure": request.GET.get("procedure", "")})
+        version = _version(request.GET.get("procedure", ""))
+        data = None
+    if version is not None and error is None:
+        # The procedure is chosen: typing starts with the applicant.
+        form.fields["name"].widget.attrs["autofocus"] = True
+    status = 200 if error is None else error.status
+    if request.method == "POST" and error is None and request.POST.get("step") != "load":
+        status = 400  # the form itself is invalid
+    return render(
+        request,
+        "dossiers/workspace/reception.html",
+        {
+            "form": form,
+            "versions": offered_versions(request.user, q),
+            "procedure_q": q,
+            "version": version,
+            "rows": _checklist_rows(version, data),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@officer_required
+def checklist(request):
+    """The checklist of one procedure (htmx fragment of the reception form)."""
+    _desk_only(request.user)
+    version = _version(request.GET.get("procedure", ""))
+    return render(
+        request,
+        "dossiers/workspace/_checklist.html",
+        {"version": version, "rows": _checklist_rows(version)},
+    )
+
+
+@require_GET
+@officer_required
+def procedure_options(request):
+    """The <option>s of the procedure select for a search (htmx fragment)."""
+    _desk_only(request.user)
+    return render(
+        request,
+        "dossiers/workspace/_procedure_options.html",
+        {
+            "versions": offered_versions(request.user, request.GET.get("procedure_q", "")),
+            "selected": request.GET.get("procedure", ""),
+        },
+    )
