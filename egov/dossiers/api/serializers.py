@@ -39,6 +39,9 @@ class DossierListItemSerializer(serializers.ModelSerializer):
     current_step = serializers.SerializerMethodField()
     assignee = serializers.SerializerMethodField()
     processing_agency = serializers.CharField(source="processing_agency.code")
+    # Declared, not derived from the model: the derived integer bounds differ between
+    # SQLite and PostgreSQL, and the committed schema must not.
+    version = serializers.IntegerField()
 
     class Meta:
         model = Dossier
@@ -154,6 +157,10 @@ class DossierDetailSerializer(DossierListItemSerializer):
     applicant = ApplicantOutSerializer(source="*")
     step_due_at = serializers.DateTimeField(allow_null=True)
     return_channel = serializers.CharField(help_text="counter, post, online or empty")
+    outcome = serializers.CharField(help_text="approved, refused or empty")
+    sets = serializers.IntegerField()
+    fee_due = serializers.IntegerField(help_text="VND")
+    fee_paid = serializers.IntegerField(help_text="VND")
     components = DossierComponentSerializer(many=True)
     events = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
