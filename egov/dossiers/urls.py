@@ -1,6 +1,6 @@
 """Routes of the dossiers app (mounted at the site root): the officer workspace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from egov.dossiers.views import pages, reception
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("mot-cua/tiep-nhan/thu-tuc/", reception.procedure_options, name="procedure_options"),
     path("mot-cua/ho-so/<str:code>/", pages.dossier_page, name="dossier"),
     path("mot-cua/ho-so/<str:code>/thao-tac/<str:key>/", pages.dossier_action, name="action"),
+    # Printable forms 01-06 (egov.dossiers.forms): ho-so/<code>/mau/<form_no>/[pdf].
+    path("", include("egov.dossiers.forms.urls")),
 ]

@@ -122,3 +122,12 @@ EVENT_LABELS = {
 @register.filter
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
+
+
+@register.filter
+def vnd(amount) -> str:
+    """An amount of đồng with the Vietnamese thousands separator: 1.500.000 đ."""
+    try:
+        return f"{int(amount):,}".replace(",", ".") + " đ"
+    except (TypeError, ValueError):
+        return ""

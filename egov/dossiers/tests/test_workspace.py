@@ -347,3 +347,13 @@ def test_search_by_code_name_and_id_number(desk, people, version):
     assert response.context["page"].paginator.count == 2
     response = desk.get("/mot-cua/tim-kiem/", {"status": "returned"})
     assert response.context["page"].paginator.count == 0
+
+
+def test_the_print_links_lead_to_the_forms(desk, people, version):
+    dossier = receive(people, version)
+    page = desk.get(f"/mot-cua/ho-so/{dossier.code}/?in=01")
+    link = next(f for f in page.context["forms"] if f["number"] == "01")
+    assert 'accesskey="p"' in page.content.decode()
+    response = desk.get(link["url"])
+    assert response.status_code == 200
+    assert dossier.code in response.content.decode()

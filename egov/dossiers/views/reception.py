@@ -135,7 +135,7 @@ def reception(request):
                 messages.success(
                     request,
                     _("Đã nhận hồ sơ %(code)s: %(status)s.")
-                    % {"code": dossier.code, "status": dossier.get_status_display()},
+                    % {"code": dossier.code, "status": dossier.get_status_display().split(" (")[0]},
                 )
                 url = reverse("dossiers:dossier", kwargs={"code": dossier.code})
                 return redirect(f"{url}?in={number}")
@@ -144,9 +144,13 @@ def reception(request):
         form = ReceptionForm(initial={"procedure": request.GET.get("procedure", "")})
         version = _version(request.GET.get("procedure", ""))
         data = None
-    if version is not None and error is None:
-        # The procedure is chosen: typing starts with the applicant.
-        form.fields["name"].widget.attrs["autofocus"] = True
+    focus = getattr(error, "form_field", "") if error else ""
+    if not focus and form.errors:
+        focus = next(iter(form.errors))
+    if focus not in form.fields and version is not None:
+        focus = "name"  # the procedure is chosen: typing starts with the applicant
+    if focus in form.fields:
+        form.fields[focus].widget.attrs["autofocus"] = True
     status = 200 if error is None else error.status
     if request.method == "POST" and error is None and request.POST.get("step") != "load":
         status = 400  # the form itself is invalid
