@@ -512,6 +512,8 @@ def bulk_mode(enabled: bool):
         yield
         return
     with connection.cursor() as cursor:
+        # Checks deferred earlier in this transaction must run before ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
@@ -538,6 +540,7 @@ def bulk_mode(enabled: bool):
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         for table in BULK_TABLES:
             cursor.execute(f"ANALYZE {table}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def check_columns() -> None:
@@ -612,6 +615,7 @@ def generate(
         bulk = connection.vendor == "postgresql" and count >= BULK_FROM
     started = time.monotonic()
     outer = transaction.atomic() if bulk else contextlib.nullcontext()
+    progress = progress or Progress(count)
     with outer, bulk_mode(bulk):
         summary = _generate(
             count=count,
@@ -623,7 +627,7 @@ def generate(
             progress=progress,
         )
         if bulk:
-            sys.stderr.write("building indexes and foreign keys...\n")
+            progress.stream.write("building indexes and foreign keys...\n")
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -729,8 +733,8 @@ class _RowMaker:
         else:
             seconds = 7.5 * 3600 + random_() * 9.5 * 3600
         submitted = midnight + td(seconds=int(seconds))
-        if submitted > now:
-            submitted = now - td(seconds=1 + int(random_() * 3600))
+        if submitted > now:  # today: earlier today, never the day before
+            submitted = midnight + (now - midnight) * random_()
         age_days = (now - submitted).total_seconds() / 86400
         limit_days = max(plan.amount * 1.4, 1.0)
         if age_days > limit_days * 1.3 + 3:
@@ -874,6 +878,7 @@ class Command(BaseCommand):
             days=options["days"],
             seed=options["seed"],
             history=not options["no_history"],
+            progress=Progress(options["count"], stream=self.stderr._out),
         )
         self.stdout.write(
             f"{summary.dossiers:,} synthetic dossiers at {summary.agencies} agencies "
