@@ -1,8 +1,10 @@
 """Who may do what on dossiers (see egov.core.permissions).
 
 A dossier concerns its receiving agency (the desk that took it in and returns the
-result), its processing agency and, for inter-agency dossiers, every participating
-agency. The applicant who submitted it online sees it as its owner.
+result), its processing agency, for inter-agency dossiers every participating agency,
+and every agency consulted about it (which must read it to answer). Workflow actions
+are further limited to the processing agency by the services. The applicant who
+submitted it online sees it as its owner.
 """
 
 from egov.core.permissions import (
@@ -25,7 +27,12 @@ register_resource(
     Dossier,
     Resource(
         "dossier",
-        agency_lookups=("receiving_agency", "processing_agency", "tasks__agency"),
+        agency_lookups=(
+            "receiving_agency",
+            "processing_agency",
+            "tasks__agency",
+            "consultations__agency",
+        ),
         owner_lookup="applicant_user",
     ),
     {

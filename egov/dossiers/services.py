@@ -876,7 +876,12 @@ def consult(
 
 @transaction.atomic
 def answer_consultation(
-    *, actor: Any, consultation: Consultation, answer: str, now: datetime.datetime | None = None
+    *,
+    actor: Any,
+    consultation: Consultation,
+    answer: str,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Consultation:
     """The consulted agency answers (an officer of that agency)."""
     now = _now(now)
@@ -885,6 +890,7 @@ def answer_consultation(
     if not actor.role_set & {"specialist", "department_head", "agency_leader"}:
         raise NotPermitted(action="answer_consultation")
     dossier = _lock(consultation.dossier)
+    rules.check_version(dossier, expected_version)
     check_transition(dossier.status, Transition.ANSWER_CONSULTATION)
     if consultation.answered_at:
         raise DomainError(
@@ -1202,12 +1208,18 @@ def transfer(
 
 @transaction.atomic
 def complete_task(
-    *, actor: Any, task: DossierTask, note: str = "", now: datetime.datetime | None = None
+    *,
+    actor: Any,
+    task: DossierTask,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> DossierTask:
     """A participating agency finishes its part of an inter-agency dossier."""
     now = _now(now)
     _require_agency(actor, task.agency)
     dossier = _lock(task.dossier)
+    rules.check_version(dossier, expected_version)
     require(actor, Action.PROCESS, dossier)
     check_transition(dossier.status, Transition.COMPLETE_TASK)
     task = DossierTask.objects.select_for_update().get(pk=task.pk)

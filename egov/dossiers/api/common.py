@@ -12,10 +12,9 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from egov.core import audit
 from egov.core.errors import DomainError
 from egov.directory.models import Agency
-from egov.dossiers import queries
+from egov.dossiers import queries, services
 from egov.dossiers.api.serializers import DossierDetailSerializer
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
@@ -143,14 +142,10 @@ def detail_data(actor: Any, dossier: Dossier) -> dict[str, Any]:
 def detail_response(actor: Any, code: str, status: int = 200, audited: bool = True) -> Response:
     """The dossier as the caller sees it, with its ETag. Showing it reveals the
     applicant's identifying data, so opening it is audited."""
-    dossier = queries.dossier_detail(actor, code)
+    if audited:
+        dossier = services.open_dossier(actor=actor, code=code)
+    else:
+        dossier = queries.dossier_detail(actor, code)
     if dossier is None:
         raise exceptions.NotFound()
-    if audited and (dossier.applicant_id_number or dossier.applicant_tax_code):
-        audit.record_personal_data_read(
-            actor=actor,
-            obj=dossier,
-            agency_id=dossier.processing_agency_id,
-            fields=["applicant_id_number", "applicant_tax_code", "applicant_birth_date"],
-        )
     return Response(detail_data(actor, dossier), status=status, headers={"ETag": etag(dossier)})

@@ -483,3 +483,16 @@ def test_workflow_ending_with_a_desk_return_step(people):
     assert dossier.current_step.name == "Trả kết quả"
     dossier = services.return_result(actor=people.desk_officer, dossier=dossier)
     assert dossier.status == Status.RETURNED
+
+
+def test_a_consulted_agency_reads_the_dossier_but_cannot_work_on_it(people, places, version):
+    from egov.dossiers import queries
+
+    dossier = _processing(people, version)
+    assert list(queries.visible(people.other_officer)) == []
+    services.consult(
+        actor=people.specialist, dossier=dossier, agency=places.department, question="Xin ý kiến"
+    )
+    assert list(queries.visible(people.other_officer)) == [dossier]
+    with pytest.raises(NotPermitted):
+        services.advance(actor=people.other_officer, dossier=dossier)
