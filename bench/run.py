@@ -8,6 +8,13 @@ returning figures made with ``ctx.figure(...)``; every figure is printed next to
 a baseline measured in the same run, so ratios stay meaningful on a noisy machine.
 The results are written to docs/performance.md.
 
+Database: $DATABASE_URL when set; otherwise, when the PostgreSQL binaries are there
+(/usr/lib/postgresql/15/bin, or $BENCH_PGBIN), a throwaway cluster started for the run
+(temporary directory, free loopback port, fsync off: a benchmark database needs no
+crash safety; stopped and deleted at the end); otherwise SQLite (BENCH_DB=sqlite forces
+it) in $BENCH_VAR_DIR (default var/bench). The server runs with bench.settings: the
+platform's settings plus the benchmark-only baseline endpoint POST /bench/insert-one.
+
 Usage: python bench/run.py [--only NAME] [--seconds N]
 """
 
@@ -20,10 +27,12 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+VAR = Path(os.environ.get("BENCH_VAR_DIR", str(ROOT / "var" / "bench")))
+PGBIN = Path(os.environ.get("BENCH_PGBIN", "/usr/lib/postgresql/15/bin"))
+SETTINGS = "bench.settings"
 
 
 @dataclass
@@ -60,10 +72,48 @@ class Context:
     baseline_rps: float = 0.0
     baseline_p50: float = 0.0
     baseline_p95: float = 0.0
+    insert_one_rps: float = 0.0
+    vendor: str = ""
+    var_dir: Path = VAR
+    baselines: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def figure(self, **kwargs) -> Figure:
         return Figure(**kwargs)
+
+    def insert_one(self, *, seconds: float | None = None, connections: int = 8) -> dict:
+        """The one-row-insert baseline: POST /bench/insert-one (bench/urls.py) with wrk;
+        the rows are deleted afterwards."""
+        result = self.wrk(
+            "/bench/insert-one",
+            seconds=seconds,
+            connections=connections,
+            method="POST",
+            body='{"bench": true}',
+        )
+        from egov.core.models import WorkerHeartbeat
+
+        WorkerHeartbeat.objects.filter(name__startswith="bench-").delete()
+        return result
+
+    def wrk_script(
+        self,
+        lua: str,
+        path: str = "/",
+        *,
+        seconds: float | None = None,
+        connections: int = 16,
+        threads: int = 2,
+    ) -> dict[str, float]:
+        """wrk with a Lua script (e.g. a ``request`` function that varies each request)."""
+        return run_wrk(
+            f"{self.base_url}{path}",
+            seconds=seconds or self.seconds,
+            connections=connections,
+            threads=threads,
+            headers={},
+            lua=lua,
+        )
 
     def wrk(
         self,
@@ -128,6 +178,7 @@ def run_wrk(
     method: str = "GET",
     body: str = "",
     headers: dict[str, str],
+    lua: str = "",
 ) -> dict[str, float]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -136,8 +187,12 @@ def run_wrk(
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
     script = None
-    if method != "GET" or body:
-        script = ROOT / "var" / "bench" / "wrk_request.lua"
+    if lua:
+        script = VAR / "wrk_script.lua"
+        script.write_text(lua)
+        cmd += ["-s", str(script)]
+    elif method != "GET" or body:
+        script = VAR / "wrk_request.lua"
         script.write_text(
             f'wrk.method = "{method}"\nwrk.body = [[{body}]]\n'
             'wrk.headers["Content-Type"] = "application/json"\n'
@@ -146,6 +201,9 @@ def run_wrk(
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     latency = {
         f"p{p}": _seconds(m.group(1))
         for p in (50, 75, 90, 99)
@@ -154,6 +212,8 @@ def run_wrk(
     return {
         "rps": float(rps.group(1)) if rps else 0.0,
         "errors": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(g) for g in socket_errors.groups()) if socket_errors else 0,
+        "requests": float(m.group(1)) if (m := re.search(r"(\d+) requests in", out)) else 0.0,
         **latency,
     }
 
@@ -178,6 +238,99 @@ def wait_for(host: str, port: int, path: str, timeout: float = 60) -> None:
     raise SystemExit(f"server did not answer on {host}:{port}{path}")
 
 
+class ThrowawayPostgres:
+    """A PostgreSQL cluster for one benchmark run, as .ci/run starts one: a temporary
+    data directory, a free loopback port, trust authentication, fsync off (a benchmark
+    database needs no crash safety; synchronous_commit stays on so that every commit
+    still writes its WAL). initdb refuses to run as root: as root, everything runs as
+    the ``postgres`` user through runuser."""
+
+    def __init__(self, pgbin: Path = PGBIN):
+        self.pgbin = pgbin
+        self.port = free_port()
+        self.datadir: Path | None = None
+
+    def _run(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*prefix, *args], check=True, **kwargs)
+
+    def start(self, name: str = "egov_bench") -> str:
+        self.datadir = Path(tempfile.mkdtemp(prefix="egov-bench-pg."))
+        if os.geteuid() == 0:
+            shutil.chown(self.datadir, "postgres", "postgres")
+        self.datadir.chmod(0o700)
+        self._run(
+            str(self.pgbin / "initdb"),
+            "-D",
+            str(self.datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            stdout=subprocess.DEVNULL,
+        )
+        options = (
+            f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off -c max_connections=200 "
+            "-c shared_buffers=512MB -c maintenance_work_mem=512MB -c max_wal_size=4GB"
+        )
+        self._run(
+            str(self.pgbin / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.datadir / "server.log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+            stdout=subprocess.DEVNULL,
+        )
+        self._run(
+            *(str(self.pgbin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port)),
+            *("-U", "postgres", name),
+        )
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        if self.datadir is None:
+            return
+        try:
+            self._run(
+                str(self.pgbin / "pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-m",
+                "fast",
+                "stop",
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.datadir, ignore_errors=True)
+        self.datadir = None
+
+
+def choose_database() -> tuple[ThrowawayPostgres | None, str]:
+    """(cluster started for this run or None, note for the report)."""
+    if os.environ.get("DATABASE_URL"):
+        return None, "database from DATABASE_URL"
+    if os.environ.get("BENCH_DB", "").lower() != "sqlite" and (PGBIN / "initdb").exists():
+        cluster = ThrowawayPostgres()
+        os.environ["DATABASE_URL"] = cluster.start()
+        return cluster, (
+            f"throwaway PostgreSQL cluster ({PGBIN}), fsync=off and full_page_writes=off "
+            "(no crash safety needed), synchronous_commit on"
+        )
+    return None, (
+        "SQLite fallback (no DATABASE_URL and no PostgreSQL binaries, or BENCH_DB=sqlite): "
+        "production runs PostgreSQL, so the figures that matter are the PostgreSQL ones"
+    )
+
+
 def machine_line() -> str:
     cpu = ""
     try:
@@ -200,17 +353,28 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     args = parser.parse_args()
 
-    var = ROOT / "var" / "bench"
-    var.mkdir(parents=True, exist_ok=True)
+    VAR.mkdir(parents=True, exist_ok=True)
+    # Stop the throwaway cluster on a plain `kill` too, not only on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    cluster, database_note = choose_database()
+    try:
+        return _main(args, cluster, database_note)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _main(args, cluster, database_note) -> int:
     env = dict(
         os.environ,
-        DJANGO_SETTINGS_MODULE="egov.settings",
-        EGOV_VAR_DIR=str(var),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+        EGOV_VAR_DIR=str(VAR),
         EGOV_LOG_LEVEL="WARNING",
         EGOV_AXES_ENABLED="false",
     )
     if "DATABASE_URL" not in os.environ:
-        for leftover in var.glob("egov.sqlite3*"):
+        for leftover in VAR.glob("egov.sqlite3*"):
             leftover.unlink()
     os.environ.update(env)
     subprocess.run(
@@ -242,13 +406,30 @@ def main() -> int:
     )
     try:
         wait_for(host, port, "/api/v1/ping")
-        ctx = Context(base_url=f"http://{host}:{port}", host=host, port=port, seconds=args.seconds)
+        ctx = Context(
+            base_url=f"http://{host}:{port}",
+            host=host,
+            port=port,
+            seconds=args.seconds,
+            vendor=vendor,
+            var_dir=VAR,
+        )
+        ctx.notes.append(f"- Database: {database_note}.")
         ctx.get_latencies(["/api/v1/ping"] * 200)  # warm up every worker
         base = ctx.wrk("/api/v1/ping")
         ctx.baseline_rps = base["rps"]
         single = ctx.get_latencies(["/api/v1/ping"] * 500)
         ctx.baseline_p50 = statistics.median(single)
         ctx.baseline_p95 = percentile(single, 95)
+        ctx.insert_one(seconds=2)  # warm up
+        insert = ctx.insert_one()
+        ctx.insert_one_rps = insert["rps"]
+        ctx.baselines.update(
+            ping_rps=ctx.baseline_rps,
+            ping_p50=ctx.baseline_p50,
+            ping_p95=ctx.baseline_p95,
+            insert_one_rps=ctx.insert_one_rps,
+        )
         figures: list[tuple[str, Figure]] = [
             (
                 "Harness baseline",
@@ -263,6 +444,16 @@ def main() -> int:
                     ctx.baseline_p95 * 1000,
                     "ms",
                     goal="baseline",
+                ),
+            ),
+            (
+                "Harness baseline",
+                Figure(
+                    "POST /bench/insert-one (DRF view, one INSERT), 8 connections (wrk)",
+                    insert["rps"],
+                    "req/s",
+                    goal="baseline",
+                    note=f"{insert['errors']} non-2xx" if insert["errors"] else "",
                 ),
             ),
         ]
