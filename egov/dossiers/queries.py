@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from egov.catalog.models import ProcedureVersion, WorkflowStep
 from egov.core.permissions import Action, scope
+from egov.directory.models import Agency
 from egov.dossiers.lifecycle import OPEN_STATES, Status
 from egov.dossiers.models import Dossier, DossierEvent
 from egov.workdays import engine
@@ -169,3 +171,18 @@ def visible_tasks(actor: Any, dossier: Dossier) -> list:
     ):
         return tasks
     return [t for t in tasks if t.agency_id == agency]
+
+
+def workflow_steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
+    """The internal workflow of ``version`` at ``agency``: its own, else its tier's,
+    else the default one."""
+    workflows = list(version.workflows.all())
+    for match in (
+        lambda w: w.agency_id == agency.pk,
+        lambda w: w.agency_id is None and w.tier_id == agency.tier_id,
+        lambda w: w.agency_id is None and w.tier_id is None,
+    ):
+        for workflow in workflows:
+            if match(workflow):
+                return list(workflow.steps.order_by("order"))
+    return []

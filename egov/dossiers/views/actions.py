@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.errors import DomainError
 from egov.core.permissions import DESK, HEAD, LEAD, SPEC
 from egov.directory.models import Agency, User
-from egov.dossiers import services
+from egov.dossiers import queries, services
 from egov.dossiers.lifecycle import Status, allowed_from
 from egov.dossiers.models import Channel
 from egov.dossiers.webforms import checklist_from
@@ -89,7 +89,7 @@ def _missing_components(dossier, components) -> list:
 
 
 def _steps(dossier) -> list:
-    return services._steps(dossier.procedure_version, dossier.processing_agency)
+    return queries.workflow_steps(dossier.procedure_version, dossier.processing_agency)
 
 
 def available(user, dossier, components, tasks) -> list[ActionSpec]:

@@ -1,0 +1,380 @@
+"""Shared pieces of the dossier services: codes, locking, history/audit/outbox, workflow
+steps, deadlines at reception."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import File
+from django.db import connection
+from django.utils import timezone
+
+from egov.catalog.models import ProcedureVersion, WorkflowStep
+from egov.catalog.queries import version_in_force
+from egov.core import audit, outbox
+from egov.core.errors import DomainError, NotPermitted
+from egov.core.permissions import Action, require
+from egov.directory.models import Agency
+from egov.dossiers import rules
+from egov.dossiers.lifecycle import Transition, check_transition
+from egov.dossiers.models import (
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+)
+from egov.dossiers.queries import workflow_steps
+from egov.workdays import engine
+from egov.workdays import services as workdays
+
+DESK_ROLE = "desk_officer"
+
+
+@dataclass
+class ComponentInput:
+    """One line of the reception checklist: which component, how many copies of each
+    kind were handed in, and the scanned file if any."""
+
+    component_id: int | None = None
+    name: str = ""
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+    file: File | None = None
+
+    @property
+    def provided(self) -> bool:
+        return bool(self.originals or self.certified_copies or self.photocopies or self.file)
+
+
+def next_code(agency: Agency, day: datetime.date) -> str:
+    """The next dossier code ``<agency identifier>-<YYMMDD>-<NNNN>`` (Circular 01/2018
+    art. 19). One upsert in the caller's transaction: the counter row stays locked
+    until commit, so concurrent receptions at one agency get unique, gap-free numbers
+    and a rolled-back reception gives its number back."""
+    table = "dossiers_dossiercounter"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, day],
+        )
+        number = cursor.fetchone()[0]
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _amount_unit(version: ProcedureVersion) -> tuple[Any, str]:
+    if version.same_day:
+        return 0, engine.Unit.SAME_DAY
+    return version.time_amount, version.time_unit
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related(
+            "procedure_version", "receiving_agency", "processing_agency", "current_step"
+        )
+        .get(pk=dossier.pk)
+    )
+
+
+def _begin(
+    actor: Any,
+    dossier: Dossier,
+    transition: Transition,
+    action: Action,
+    expected_version: int | None,
+) -> tuple[Dossier, str]:
+    dossier = _lock(dossier)
+    require(actor, action, dossier)
+    rules.check_version(dossier, expected_version)
+    return dossier, check_transition(dossier.status, transition)
+
+
+def _agency_of(actor: Any) -> Agency | None:
+    officer = getattr(actor, "officer_or_none", None)
+    return officer.agency if officer else None
+
+
+def _require_agency(actor: Any, agency: Agency) -> None:
+    """Workflow actions are for officers of the agency the dossier is at."""
+    if getattr(actor, "is_superuser", False):
+        return
+    mine = _agency_of(actor)
+    if mine is None or mine.pk != agency.pk:
+        raise NotPermitted(action="agency", details={"agency": agency.code})
+
+
+def _finish(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    transition: Transition,
+    from_status: str,
+    now: datetime.datetime,
+    note: str = "",
+    data: dict | None = None,
+    fields: list[str] | None = None,
+) -> Dossier:
+    """Save the changed fields, bump the version, write history, audit and outbox."""
+    dossier.version += 1
+    dossier.save(update_fields=[*(fields or []), "status", "version", "updated_at"])
+    step = dossier.current_step
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor)[:200],
+        agency=_agency_of(actor),
+        action=transition.value,
+        from_status=from_status,
+        to_status=dossier.status,
+        step_name=step.name if step else "",
+        step_due_at=dossier.step_due_at,
+        note=note,
+        data=audit._canonical(data or {}),
+    )
+    audit.record(
+        actor=actor,
+        action=f"dossier.{transition.value}",
+        obj=dossier,
+        agency_id=dossier.processing_agency_id,
+        changes={"status": [from_status, dossier.status], **({"data": data} if data else {})},
+    )
+    outbox.emit(
+        topic=f"dossier.{transition.value}",
+        aggregate=dossier,
+        payload={
+            "code": dossier.code,
+            "status": dossier.status,
+            "national_status": dossier.national_status,
+            "version": dossier.version,
+        },
+    )
+    return dossier
+
+
+def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
+    return workflow_steps(version, agency)
+
+
+def _is_decision_step(step: WorkflowStep | None, steps: list[WorkflowStep]) -> bool:
+    """The step where the result is decided: the final step, or the last step before
+    the desk's own closing steps (workflows often end with "return the result" at the
+    desk, which comes after the decision)."""
+    if step is None:
+        return True
+    return step.is_final or all(s.role == DESK_ROLE for s in steps if s.order > step.order)
+
+
+def _enter_step(dossier: Dossier, step: WorkflowStep | None, at: datetime.datetime) -> None:
+    dossier.current_step = step
+    dossier.step_started_at = at if step else None
+    dossier.step_due_at = engine.step_due(workdays.get_calendar(), at, step.hours) if step else None
+    dossier.assignee = None
+
+
+STEP_FIELDS = ["current_step", "step_started_at", "step_due_at", "assignee"]
+
+
+def _save_components(
+    dossier: Dossier,
+    items: list[ComponentInput],
+    version: ProcedureVersion,
+    supplement_round: int = 0,
+) -> set[int]:
+    known = {c.pk: c for c in version.components.all()}
+    provided: set[int] = set()
+    rows = []
+    for index, item in enumerate(items):
+        component = known.get(item.component_id) if item.component_id else None
+        if item.component_id and component is None:
+            raise DomainError(
+                "component_unknown",
+                "Thành phần hồ sơ không thuộc thủ tục này.",
+                "The component does not belong to this procedure.",
+                field=f"components[{index}].component_id",
+            )
+        content_type, size = "", 0
+        if item.file is not None:
+            head = item.file.read(16)
+            item.file.seek(0)
+            size = item.file.size or 0
+            content_type = rules.sniff_file(head, size, field=f"components[{index}].file")
+        if item.provided and component is not None:
+            provided.add(component.pk)
+        rows.append(
+            DossierComponent(
+                dossier=dossier,
+                component=component,
+                name=(component.name if component else item.name)[:1000],
+                originals=item.originals,
+                certified_copies=item.certified_copies,
+                photocopies=item.photocopies,
+                provided=item.provided,
+                file=item.file or "",
+                content_type=content_type,
+                size=size,
+                supplement_round=supplement_round,
+            )
+        )
+    for row in rows:
+        row.save()
+    return provided
+
+
+def _missing_rows(
+    dossier: Dossier, version: ProcedureVersion, missing: list[int], round_no: int
+) -> list[str]:
+    known = {c.pk: c for c in version.components.all()}
+    unknown = [m for m in missing if m not in known]
+    if unknown or not missing:
+        raise DomainError(
+            "supplement_items_invalid",
+            "Cần liệt kê đầy đủ (một lần) các thành phần còn thiếu của thủ tục.",
+            "List every missing component of the procedure, all at once.",
+            field="missing",
+            details={"unknown": unknown},
+        )
+    DossierComponent.objects.bulk_create(
+        [
+            DossierComponent(
+                dossier=dossier,
+                component=known[m],
+                name=known[m].name,
+                provided=False,
+                supplement_round=round_no,
+            )
+            for m in missing
+        ]
+    )
+    return [known[m].name for m in missing]
+
+
+def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
+    rules.check_applicant(applicant)
+    return {
+        "applicant_type": applicant.get("type", "citizen"),
+        "applicant_name": applicant["name"].strip(),
+        "applicant_id_number": applicant.get("id_number", ""),
+        "applicant_tax_code": applicant.get("tax_code", ""),
+        "applicant_birth_date": applicant.get("birth_date"),
+        "applicant_address": applicant.get("address", ""),
+        "applicant_province": applicant.get("province", ""),
+        "applicant_ward": applicant.get("ward", ""),
+        "applicant_phone": applicant.get("phone", ""),
+        "applicant_email": applicant.get("email", ""),
+    }
+
+
+def _offered_version(procedure_code: str, at: datetime.datetime) -> ProcedureVersion:
+    version = version_in_force(procedure_code, at)
+    rules.check_procedure_offered(version, procedure_code)
+    return version
+
+
+def _set_received(dossier: Dossier, now: datetime.datetime) -> None:
+    version = dossier.procedure_version
+    amount, unit = _amount_unit(version)
+    deadline = workdays.compute_due(
+        start=now, amount=amount, unit=unit, cutoff_15h=version.cutoff_15h
+    )
+    dossier.received_at = now
+    dossier.due_at = dossier.original_due_at = deadline.due
+    dossier.calendar_revision = deadline.calendar_revision
+    steps = _steps(version, dossier.processing_agency)
+    _enter_step(dossier, steps[0] if steps and steps[0].role == DESK_ROLE else None, now)
+
+
+RECEIVED_FIELDS = ["received_at", "due_at", "original_due_at", "calendar_revision", *STEP_FIELDS]
+
+
+def _created(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    now: datetime.datetime,
+    action: str,
+    note: str = "",
+    data: dict | None = None,
+) -> Dossier:
+    dossier.version = 1
+    dossier.save(update_fields=["version"])
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor)[:200],
+        agency=_agency_of(actor),
+        action=action,
+        from_status="",
+        to_status=dossier.status,
+        step_name=dossier.current_step.name if dossier.current_step else "",
+        step_due_at=dossier.step_due_at,
+        note=note,
+        data=audit._canonical(data or {}),
+    )
+    audit.record(
+        actor=actor,
+        action=f"dossier.{action}",
+        obj=dossier,
+        agency_id=dossier.receiving_agency_id,
+        changes={"after": {"status": dossier.status, "code": dossier.code}},
+    )
+    outbox.emit(
+        topic=f"dossier.{action}",
+        aggregate=dossier,
+        payload={
+            "code": dossier.code,
+            "status": dossier.status,
+            "national_status": dossier.national_status,
+            "version": 1,
+        },
+    )
+    return dossier
+
+
+def _default_processing_agency(version: ProcedureVersion, desk: Agency) -> Agency:
+    """The competent agency when the desk did not name one: the desk's own agency if
+    it implements the procedure, else the only implementing agency named."""
+    named = list(version.agencies.all())
+    if desk in named or not named:
+        return desk
+    return named[0] if len(named) == 1 else desk
+
+
+def _reception_desk(actor: Any, dossier: Dossier) -> None:
+    _require_agency(actor, dossier.receiving_agency)
+
+
+def _next_round(dossier: Dossier) -> int:
+    last = (
+        dossier.components.order_by("-supplement_round")
+        .values_list("supplement_round", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def _can_act_for_applicant(actor: Any, dossier: Dossier) -> None:
+    """The applicant (owner) or a desk officer of the receiving agency on their behalf."""
+    if dossier.applicant_user_id and actor.pk == dossier.applicant_user_id:
+        return
+    require(actor, Action.RECEIVE, dossier)
+    _reception_desk(actor, dossier)
+
+
+def _require_step_actor(actor: Any, dossier: Dossier) -> None:
+    _require_agency(actor, dossier.processing_agency)
+    if not getattr(actor, "is_superuser", False):
+        rules.check_step_role(dossier.current_step, actor.role_set)
+
+
+_STEP_ACTION_POLICY = {"forward": Action.PROCESS, "approve": Action.APPROVE, "sign": Action.SIGN}

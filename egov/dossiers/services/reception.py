@@ -1,0 +1,274 @@
+"""Reception: online submission, counter/post reception (forms 01/02/03), the desk's
+checks of online dossiers (Decree 61/2018/NĐ-CP arts. 16-17)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from egov.core.errors import DomainError, NotPermitted
+from egov.core.permissions import Action
+from egov.directory.models import Agency
+from egov.dossiers import rules
+from egov.dossiers.lifecycle import Status, Transition, check_transition
+from egov.dossiers.models import (
+    Channel,
+    Dossier,
+)
+from egov.dossiers.services.base import (
+    DESK_ROLE,
+    RECEIVED_FIELDS,
+    ComponentInput,
+    _agency_of,
+    _applicant_fields,
+    _begin,
+    _can_act_for_applicant,
+    _created,
+    _default_processing_agency,
+    _finish,
+    _lock,
+    _missing_rows,
+    _next_round,
+    _now,
+    _offered_version,
+    _reception_desk,
+    _save_components,
+    _set_received,
+    next_code,
+)
+
+
+@transaction.atomic
+def submit_online(
+    *,
+    actor: Any,
+    procedure_code: str,
+    receiving_agency: Agency,
+    applicant: dict[str, Any],
+    components: list[ComponentInput],
+    processing_agency: Agency | None = None,
+    summary: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """An applicant submits a dossier online: national status 1, waiting for the desk."""
+    now = _now(now)
+    if not getattr(actor, "is_authenticated", False) or getattr(actor, "is_officer", False):
+        raise NotPermitted(action="submit_online")
+    version = _offered_version(procedure_code, now)
+    rules.check_channel(version, Channel.ONLINE)
+    processing_agency = processing_agency or receiving_agency
+    rules.check_competent(version, processing_agency)
+    dossier = Dossier.objects.create(
+        code=next_code(receiving_agency, timezone.localtime(now).date()),
+        procedure_version=version,
+        receiving_agency=receiving_agency,
+        processing_agency=processing_agency,
+        channel=Channel.ONLINE,
+        status=Status.SUBMITTED,
+        applicant_user=actor,
+        summary=summary or version.name[:1000],
+        submitted_at=now,
+        fee_due=sum(f.amount for f in version.fees.all()),
+        **_applicant_fields(applicant),
+    )
+    _save_components(dossier, components, version)
+    return _created(dossier, actor=actor, now=now, action="submit_online")
+
+
+@transaction.atomic
+def receive(
+    *,
+    actor: Any,
+    procedure_code: str,
+    channel: str,
+    applicant: dict[str, Any],
+    components: list[ComponentInput],
+    outcome: str = "complete",
+    processing_agency: Agency | None = None,
+    missing: list[int] | None = None,
+    reason: str = "",
+    summary: str = "",
+    sets: int = 1,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """A desk officer receives a paper dossier (at the counter or by post).
+
+    ``outcome``: ``complete`` -> received, form 01 with the appointment date;
+    ``incomplete`` -> form 02 listing every ``missing`` component at once;
+    ``refused`` -> form 03 with the ``reason``. Every outcome gets a dossier code."""
+    now = _now(now)
+    desk = _agency_of(actor)
+    if desk is None or DESK_ROLE not in actor.role_set:
+        raise NotPermitted(action="receive")
+    if channel not in (Channel.COUNTER, Channel.POST):
+        raise DomainError(
+            "channel_invalid",
+            "Kênh nhận hồ sơ giấy: trực tiếp hoặc bưu chính.",
+            "Paper dossiers come at the counter or by post.",
+            field="channel",
+        )
+    version = _offered_version(procedure_code, now)
+    rules.check_channel(version, channel)
+    processing_agency = processing_agency or _default_processing_agency(version, desk)
+    rules.check_competent(version, processing_agency)
+    fields = _applicant_fields(applicant)
+    status = {
+        "complete": Status.RECEIVED,
+        "incomplete": Status.RECEPTION_SUPPLEMENT,
+        "refused": Status.NOT_RECEIVED,
+    }.get(outcome)
+    if status is None:
+        raise DomainError(
+            "outcome_invalid",
+            "Kết quả tiếp nhận không hợp lệ.",
+            "Reception outcome must be complete, incomplete or refused.",
+            field="outcome",
+        )
+    if outcome == "refused":
+        rules.check_reason(reason)
+    dossier = Dossier.objects.create(
+        code=next_code(desk, timezone.localtime(now).date()),
+        procedure_version=version,
+        receiving_agency=desk,
+        processing_agency=processing_agency,
+        channel=channel,
+        status=status,
+        summary=summary or version.name[:1000],
+        sets=sets,
+        submitted_at=now,
+        fee_due=sum(f.amount for f in version.fees.all()),
+        **fields,
+    )
+    provided = _save_components(dossier, components, version)
+    data: dict[str, Any] = {}
+    if outcome == "complete":
+        rules.check_mandatory_components(version, provided)
+        _set_received(dossier, now)
+        dossier.save(update_fields=RECEIVED_FIELDS)
+    elif outcome == "incomplete":
+        data["missing"] = _missing_rows(dossier, version, missing or [], round_no=1)
+    return _created(
+        dossier, actor=actor, now=now, action=f"receive_{outcome}", note=reason, data=data
+    )
+
+
+@transaction.atomic
+def accept(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    components: list[ComponentInput] | None = None,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The desk finds an online dossier complete: received, form 01 (appointment)."""
+    now = _now(now)
+    dossier, target = _begin(actor, dossier, Transition.ACCEPT, Action.RECEIVE, expected_version)
+    _reception_desk(actor, dossier)
+    version = dossier.procedure_version
+    if components:
+        _save_components(dossier, components, version)
+    provided = set(
+        dossier.components.filter(provided=True, component__isnull=False).values_list(
+            "component_id", flat=True
+        )
+    )
+    rules.check_mandatory_components(version, provided)
+    from_status, dossier.status = dossier.status, target
+    _set_received(dossier, now)
+    return _finish(
+        dossier,
+        actor=actor,
+        transition=Transition.ACCEPT,
+        from_status=from_status,
+        now=now,
+        fields=RECEIVED_FIELDS,
+    )
+
+
+@transaction.atomic
+def request_reception_supplement(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    missing: list[int],
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Form 02 for an online dossier: every missing item listed at once."""
+    now = _now(now)
+    dossier, target = _begin(
+        actor, dossier, Transition.REQUEST_RECEPTION_SUPPLEMENT, Action.RECEIVE, expected_version
+    )
+    _reception_desk(actor, dossier)
+    round_no = _next_round(dossier)
+    names = _missing_rows(dossier, dossier.procedure_version, missing, round_no)
+    from_status, dossier.status = dossier.status, target
+    return _finish(
+        dossier,
+        actor=actor,
+        transition=Transition.REQUEST_RECEPTION_SUPPLEMENT,
+        from_status=from_status,
+        now=now,
+        note=note,
+        data={"missing": names, "round": round_no},
+    )
+
+
+@transaction.atomic
+def supply_at_reception(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    components: list[ComponentInput],
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The applicant hands in what form 02 asked for; the desk checks it again."""
+    now = _now(now)
+    dossier = _lock(dossier)
+    _can_act_for_applicant(actor, dossier)
+    rules.check_version(dossier, expected_version)
+    target = check_transition(dossier.status, Transition.SUPPLY_AT_RECEPTION)
+    _save_components(
+        dossier, components, dossier.procedure_version, supplement_round=_next_round(dossier) - 1
+    )
+    from_status, dossier.status = dossier.status, target
+    return _finish(
+        dossier,
+        actor=actor,
+        transition=Transition.SUPPLY_AT_RECEPTION,
+        from_status=from_status,
+        now=now,
+    )
+
+
+@transaction.atomic
+def refuse_at_reception(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Form 03: the dossier is not received, with the reason."""
+    now = _now(now)
+    rules.check_reason(reason)
+    dossier, target = _begin(
+        actor, dossier, Transition.REFUSE_AT_RECEPTION, Action.RECEIVE, expected_version
+    )
+    _reception_desk(actor, dossier)
+    from_status, dossier.status = dossier.status, target
+    return _finish(
+        dossier,
+        actor=actor,
+        transition=Transition.REFUSE_AT_RECEPTION,
+        from_status=from_status,
+        now=now,
+        note=reason,
+    )
