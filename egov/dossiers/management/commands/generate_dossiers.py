@@ -266,8 +266,9 @@ class Progress:
             self.stream.flush()
 
 
-def _sources(max_agencies: int | None) -> list[Source]:
-    """Agencies that receive dossiers and the procedures each can receive."""
+def _sources(max_agencies: int | None, procedures: list[str] | None = None) -> list[Source]:
+    """Agencies that receive dossiers and the procedures each can receive (all published
+    procedures, or only those of ``procedures``)."""
     from egov.catalog.models import ProcedureVersion
     from egov.directory.models import Agency
 
@@ -277,9 +278,11 @@ def _sources(max_agencies: int | None) -> list[Source]:
         for a in Agency.objects.select_related("tier").order_by("code")
         if a.tier.code in TIER_WEIGHT and (a.valid_to is None or a.valid_to >= today)
     ]
+    published = ProcedureVersion.objects.filter(status="published")
+    if procedures:
+        published = published.filter(procedure__code__in=procedures)
     versions = list(
-        ProcedureVersion.objects.filter(status="published")
-        .select_related("procedure")
+        published.select_related("procedure")
         .prefetch_related("tiers", "agencies", "components", "fees", "workflows__steps")
         .order_by("procedure__code", "-number")
     )
@@ -607,6 +610,7 @@ def generate(
     end: datetime.date | None = None,
     progress: Progress | None = None,
     bulk: bool | None = None,
+    procedures: list[str] | None = None,
 ) -> Summary:
     """Write ``count`` synthetic dossiers received over the ``days`` days ending ``end``
     (default today) at up to ``agencies`` agencies. One transaction per day, or one
@@ -625,6 +629,7 @@ def generate(
             history=history,
             end=end,
             progress=progress,
+            procedures=procedures,
         )
         if bulk:
             progress.stream.write("building indexes and foreign keys...\n")
@@ -632,9 +637,9 @@ def generate(
     return summary
 
 
-def _generate(*, count, agencies, days, seed, history, end, progress) -> Summary:
+def _generate(*, count, agencies, days, seed, history, end, progress, procedures) -> Summary:
     check_columns()
-    sources = _sources(agencies)
+    sources = _sources(agencies, procedures)
     if not sources:
         raise CommandError(
             "No agency can receive a published procedure: load the demo province and "
@@ -846,6 +851,9 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="spread over the last D days")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--procedures", default="", help="only these procedure codes (comma-separated)"
+        )
+        parser.add_argument(
             "--no-history", action="store_true", help="no component or history rows"
         )
         parser.add_argument(
@@ -878,6 +886,7 @@ class Command(BaseCommand):
             days=options["days"],
             seed=options["seed"],
             history=not options["no_history"],
+            procedures=[c.strip() for c in options["procedures"].split(",") if c.strip()] or None,
             progress=Progress(options["count"], stream=self.stderr._out),
         )
         self.stdout.write(
