@@ -117,10 +117,13 @@ def record(
     using = router.db_for_write(AuditEntry)
     with transaction.atomic(using=using):
         partition = _partition(using)
-        AuditChainHead.objects.using(using).bulk_create(
-            [AuditChainHead(partition=partition)], ignore_conflicts=True
-        )
-        head = AuditChainHead.objects.using(using).select_for_update().get(partition=partition)
+        heads = AuditChainHead.objects.using(using).select_for_update()
+        head = heads.filter(partition=partition).first()
+        if head is None:  # first entry of this partition
+            AuditChainHead.objects.using(using).bulk_create(
+                [AuditChainHead(partition=partition)], ignore_conflicts=True
+            )
+            head = heads.get(partition=partition)
         actor_id = getattr(actor, "pk", None)
         entry = AuditEntry(
             partition=partition,

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from egov.core.errors import NotPermitted
 
@@ -109,7 +109,25 @@ def _actor_agency(actor: Any):
     return officer.agency if officer is not None else None
 
 
-def _scope_q(resource: Resource, scope: Scope, actor: Any) -> Q | None:
+def _through(model: type[models.Model], lookup: str, condition: dict[str, Any]) -> Q:
+    """``condition`` on the agency reached from ``model`` through ``lookup``. A lookup
+    across a to-many relation (a dossier's tasks) becomes an EXISTS subquery, so that
+    lists never need DISTINCT and one object never matches twice."""
+    if not lookup:
+        return Q(**condition)
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first)
+    if field.one_to_many:
+        prefix = f"{rest}__" if rest else ""
+        related = field.related_model._default_manager.filter(
+            **{field.field.name: OuterRef("pk")},
+            **{f"{prefix}{key}": value for key, value in condition.items()},
+        )
+        return Q(Exists(related))
+    return Q(**{f"{lookup}__{key}": value for key, value in condition.items()})
+
+
+def _scope_q(resource: Resource, scope: Scope, actor: Any, model: type[models.Model]) -> Q | None:
     """The filter for one scope, or None when the scope gives nothing to this actor."""
     if scope is Scope.ALL:
         return Q()
@@ -120,15 +138,15 @@ def _scope_q(resource: Resource, scope: Scope, actor: Any) -> Q | None:
     agency = _actor_agency(actor)
     if agency is None or not resource.agency_lookups:
         return None
+    if scope is Scope.AGENCY:
+        condition: dict[str, Any] = {"id": agency.pk}
+    elif scope is Scope.SUBTREE:
+        condition = {"path__startswith": agency.path}
+    else:
+        condition = {"path__startswith": f"/{agency.root_id}/"}
     q = Q()
     for lookup in resource.agency_lookups:
-        prefix = f"{lookup}__" if lookup else ""
-        if scope is Scope.AGENCY:
-            q |= Q(**{f"{prefix}id": agency.pk})
-        elif scope is Scope.SUBTREE:
-            q |= Q(**{f"{prefix}path__startswith": agency.path})
-        elif scope is Scope.PROVINCE:
-            q |= Q(**{f"{prefix}path__startswith": f"/{agency.root_id}/"})
+        q |= _through(model, lookup, condition)
     return q
 
 
@@ -143,7 +161,7 @@ def filter_for(actor: Any, action: Action, model: type[models.Model]) -> Q | Non
         scope = allowed.get(role)
         if scope is None:
             continue
-        q = _scope_q(resource, scope, actor)
+        q = _scope_q(resource, scope, actor, model)
         if q is None:
             continue
         if not q:  # Q() = everything
@@ -160,18 +178,7 @@ def scope(actor: Any, action: Action, queryset: models.QuerySet) -> models.Query
         return queryset.none()
     if not q:
         return queryset
-    return queryset.filter(q).distinct() if _joins_many(queryset.model) else queryset.filter(q)
-
-
-def _joins_many(model: type[models.Model]) -> bool:
-    resource = resource_of(model)
-    for lookup in resource.agency_lookups:
-        if not lookup:
-            continue
-        field = model._meta.get_field(lookup.split("__")[0])
-        if field.many_to_many or field.one_to_many:
-            return True
-    return False
+    return queryset.filter(q)
 
 
 def can(actor: Any, action: Action, obj: models.Model) -> bool:

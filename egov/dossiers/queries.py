@@ -76,11 +76,13 @@ def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str,
         "to_sign": at_processing
         & Q(status=Status.PROCESSING, current_step__role=SIGNING_ROLE)
         & Q(current_step__role__in=roles),
-        "due_soon": Q(status__in=OPEN_STATES, due_at__gte=now, due_at__lte=soon),
-        "overdue": Q(status__in=OPEN_STATES, due_at__lt=now),
-        "waiting_supplement": Q(
-            status__in=[Status.SUPPLEMENT_REQUESTED, Status.RECEPTION_SUPPLEMENT]
-        ),
+        # Deadline queues: the dossiers at the officer's agency (received or processed
+        # there), which also lets the database use the (agency, status, due) indexes.
+        "due_soon": (at_desk | at_processing)
+        & Q(status__in=OPEN_STATES, due_at__gte=now, due_at__lte=soon),
+        "overdue": (at_desk | at_processing) & Q(status__in=OPEN_STATES, due_at__lt=now),
+        "waiting_supplement": (at_desk | at_processing)
+        & Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.RECEPTION_SUPPLEMENT]),
         "to_return": at_desk & Q(status=Status.FINISHED),
     }
 
@@ -149,9 +151,25 @@ def dossier_detail(actor: Any, code: str) -> Dossier | None:
 
 def public_lookup(code: str) -> Dossier | None:
     """The public look-up by code (Circular 01/2018 art. 16): no access check, the
-    caller shows only the code, procedure name and completion status."""
+    caller shows only the code, procedure name and completion status (and more to the
+    owner). Only the columns shown are read."""
     return (
         Dossier.objects.select_related("procedure_version", "processing_agency", "current_step")
+        .only(
+            "code",
+            "status",
+            "outcome",
+            "applicant_user_id",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "returned_at",
+            "submitted_at",
+            "procedure_version__name",
+            "processing_agency__name",
+            "current_step__name",
+            "current_step__department",
+        )
         .filter(code=code)
         .first()
     )

@@ -225,8 +225,7 @@ def _save_components(
                 supplement_round=supplement_round,
             )
         )
-    for row in rows:
-        row.save()
+    DossierComponent.objects.bulk_create(rows)
     return provided
 
 
@@ -305,8 +304,7 @@ def _created(
     note: str = "",
     data: dict | None = None,
 ) -> Dossier:
-    dossier.version = 1
-    dossier.save(update_fields=["version"])
+    # A new dossier is created with version 1 (the model default).
     DossierEvent.objects.create(
         dossier=dossier,
         at=now,
