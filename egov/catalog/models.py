@@ -18,8 +18,6 @@ from django.db import models
 from egov.directory.models import Agency, Tier
 from egov.directory.roles import Role
 
-HOURS_PER_WORKING_DAY = 8
-
 
 class TimeUnit(models.TextChoices):
     """Units of the working-day engine (egov.workdays)."""
@@ -196,7 +194,9 @@ class ProcedureVersion(models.Model):
         """The processing time in working hours, or None for calendar-day procedures
         (whose length in working hours depends on the holidays they span)."""
         if self.time_unit == TimeUnit.WORKING_DAYS:
-            return self.time_amount * HOURS_PER_WORKING_DAY
+            from egov.workdays.services import working_day_hours
+
+            return self.time_amount * working_day_hours()
         if self.time_unit == TimeUnit.WORKING_HOURS:
             return self.time_amount
         return None

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from egov.catalog.models import (
-    HOURS_PER_WORKING_DAY,
     PROGRESSING_ACTIONS,
     OnlineClass,
     ServiceLevel,
@@ -23,6 +22,7 @@ from egov.catalog.models import (
 )
 from egov.core.errors import DomainError
 from egov.directory.roles import Role
+from egov.workdays.services import working_day_hours
 
 # National procedure code of the national database of administrative procedures:
 # a group digit, a dot, six digits (1.001193, 2.000884); some lists add a digit group.
@@ -327,13 +327,13 @@ def workflow_hours(time_amount: Decimal, time_unit: str, same_day: bool) -> Deci
     (calendar-day procedures: their length in working hours depends on the holidays
     they span, so only the working-day engine can tell at run time)."""
     if time_unit == TimeUnit.WORKING_DAYS:
-        hours = time_amount * HOURS_PER_WORKING_DAY
+        hours = time_amount * working_day_hours()
     elif time_unit == TimeUnit.WORKING_HOURS:
         hours = time_amount
     else:
         return None
     if same_day and not hours:
-        hours = Decimal(HOURS_PER_WORKING_DAY)
+        hours = working_day_hours()
     return hours
 
 

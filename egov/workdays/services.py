@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -300,3 +301,9 @@ def grant_extension(
         # A concurrent request granted it first: same answer as a second request.
         rules.check_extension_not_granted(True)
     return extension
+
+
+def working_day_hours(province: Any = None) -> Decimal:
+    """Working hours in one working day under the office hours in force (8 unless a
+    province configured otherwise): the one place other apps convert days to hours."""
+    return Decimal(get_calendar(province).day_length) / Decimal(engine.HOUR)
