@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from egov.core.errors import DomainError
 from egov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from egov.directory.models import User
-from egov.dossiers import queries, rules, services
+from egov.dossiers import queries, services
 from egov.dossiers.api.common import (
     IF_MATCH_PARAMETER,
     agency_by_code,
@@ -109,14 +109,6 @@ def _user(username: str) -> User:
     return user
 
 
-def _check_version_locked(dossier: Dossier, version: int) -> None:
-    """For the services that take no ``expected_version`` (their object is a task or
-    a consultation): the same check, under the dossier row lock, in the caller's
-    transaction."""
-    locked = Dossier.objects.select_for_update().only("pk", "version").get(pk=dossier.pk)
-    rules.check_version(locked, version)
-
-
 def _consultation(dossier: Dossier, pk: int) -> Consultation:
     consultation = Consultation.objects.filter(dossier=dossier, pk=pk).first()
     if consultation is None:
@@ -132,17 +124,18 @@ def _task(dossier: Dossier, pk: int) -> DossierTask:
 
 
 def _answer(actor, dossier, data, files, version):
-    _check_version_locked(dossier, version)
     services.answer_consultation(
         actor=actor,
         consultation=_consultation(dossier, data["consultation"]),
         answer=data["answer"],
+        expected_version=version,
     )
 
 
 def _complete(actor, dossier, data, files, version):
-    _check_version_locked(dossier, version)
-    services.complete_task(actor=actor, task=_task(dossier, data["task"]), note=data["note"])
+    services.complete_task(
+        actor=actor, task=_task(dossier, data["task"]), note=data["note"], expected_version=version
+    )
 
 
 def _record_result(actor, dossier, data, files, version):

@@ -457,9 +457,11 @@ def perform(key: str, request, dossier, components) -> Any:
         )
     if key == "answer_consultation":
         consultation = _pick(dossier.consultations.all(), post.get("consultation"), "answer")
-        _same_version(dossier, common["expected_version"])
         return services.answer_consultation(
-            actor=user, consultation=consultation, answer=post.get("answer", "")
+            actor=user,
+            consultation=consultation,
+            answer=post.get("answer", ""),
+            expected_version=common["expected_version"],
         )
     if key == "request_supplement":
         return services.request_supplement(
@@ -486,8 +488,9 @@ def perform(key: str, request, dossier, components) -> Any:
         return services.transfer(**common, agency=agency, note=note)
     if key == "complete_task":
         task = _pick(dossier.tasks.all(), post.get("task"), "note")
-        _same_version(dossier, common["expected_version"])
-        return services.complete_task(actor=user, task=task, note=note)
+        return services.complete_task(
+            actor=user, task=task, note=note, expected_version=common["expected_version"]
+        )
     if key == "record_result":
         files = [(f.name, f) for f in request.FILES.getlist("files")]
         return services.record_result(**common, files=files, note=note)
@@ -496,11 +499,3 @@ def perform(key: str, request, dossier, components) -> Any:
             **common, channel=post.get("channel", Channel.COUNTER), note=note
         )
     raise KeyError(key)
-
-
-def _same_version(dossier, expected: int) -> None:
-    # These two services take no expected_version (they act on a task / consultation);
-    # the page still refuses to act from a stale copy.
-    from egov.dossiers import rules
-
-    rules.check_version(dossier, expected)
