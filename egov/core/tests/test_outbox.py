@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -7,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from egov.core import outbox
 from egov.core.errors import Conflict, NotPermitted
 from egov.core.models import AuditEntry, OutboxAttempt, OutboxEvent
+from egov.core.tests.processes import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -178,17 +178,7 @@ def test_two_relay_processes_never_deliver_an_event_twice_and_keep_order(committ
     for n in range(12):
         for aggregate in "ABCDEFGH":
             emit(aggregate, n, topic="test.concurrent")
-    db = settings.DATABASES["default"]
-    env = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="egov.settings", PYTHONPATH=str(settings.BASE_DIR)
-    )
-    if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-            f"{db['PORT']}/{connection.settings_dict['NAME']}"
-        )
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    env = child_env()
     script = Path(__file__).with_name("outbox_relay_process.py")
     root = settings.BASE_DIR
     relays = [

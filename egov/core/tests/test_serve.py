@@ -2,7 +2,6 @@
 a desk officer logs in over real HTTP on loopback."""
 
 import http.cookiejar
-import os
 import re
 import signal
 import socket
@@ -12,7 +11,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from django.db import connection
+from egov.core.tests.processes import child_env
 
 
 def _free_port() -> int:
@@ -21,25 +20,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
-
-
 def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, people, settings):
     # The server hashes with argon2 (tests default to a fast hasher the server lacks).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     people.desk_officer.set_password("mat-khau-thu-nghiem")
     people.desk_officer.save(update_fields=["password"])
     port = _free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=_database_url(),
+    env = child_env(
         EGOV_BIND=f"127.0.0.1:{port}",
         EGOV_WEB_WORKERS="1",
-        PYTHONPATH=str(settings.BASE_DIR),
     )
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],

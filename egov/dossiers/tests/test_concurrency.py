@@ -1,32 +1,25 @@
 """Dossier codes under concurrency: several processes receiving at one agency on one
 day get unique, gap-free sequence numbers (Circular 01/2018 art. 19)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from egov.core.tests.processes import child_env
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
-
-
 def test_parallel_receptions_at_one_agency_get_unique_gap_free_codes(committed_db, people, places):
     version = district_procedure()
     processes, per_process = 4, 15
-    env = dict(os.environ, DATABASE_URL=_database_url(), PYTHONPATH=str(settings.BASE_DIR))
+    env = child_env()
     script = Path(__file__).with_name("reception_process.py")
     workers = [
         subprocess.Popen(
