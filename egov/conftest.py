@@ -119,6 +119,17 @@ def people(places) -> People:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """A rolled-back test database gives primary keys out again: forget the cached
+    procedure versions of the previous test."""
+    from egov.catalog import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -115,7 +115,8 @@ def record(
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:255]
     using = router.db_for_write(AuditEntry)
-    with transaction.atomic(using=using):
+    # No savepoint: an error here fails the caller's whole transaction anyway.
+    with transaction.atomic(using=using, savepoint=False):
         partition = _partition(using)
         heads = AuditChainHead.objects.using(using).select_for_update()
         head = heads.filter(partition=partition).first()

@@ -4,13 +4,17 @@ read goes through the access policy (``permissions.scope``)."""
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
-from egov.core.permissions import Action, scope
+from egov.core.permissions import Action, filter_for, scope
 from egov.directory.models import Agency
 from egov.dossiers.lifecycle import OPEN_STATES, Status
 from egov.dossiers.models import Dossier, DossierEvent
@@ -38,17 +42,39 @@ QUEUES_EN = {
     "to_return": "To return",
 }
 SIGNING_ROLE = "agency_leader"
-LIST_FIELDS = (
-    "procedure_version__procedure",
-    "receiving_agency",
-    "processing_agency",
-    "current_step",
-    "assignee",
-)
 
 
 def visible(actor: Any) -> QuerySet[Dossier]:
     return scope(actor, Action.VIEW, Dossier.objects.all())
+
+
+def attach(dossiers: list[Dossier]) -> list[Dossier]:
+    """Fill in what a list or page shows of each dossier (procedure version with its
+    procedure, agencies, current step, assignee, applicant account) without joining
+    those tables in the dossier query: the versions and steps come from the catalogue
+    cache (published versions never change), agencies and users in one query each.
+    At a million dossiers PostgreSQL spends more time planning a nine-table join than
+    running it (docs/performance-notes.md)."""
+    if not dossiers:
+        return dossiers
+    versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
+    steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
+    agencies = Agency.objects.in_bulk(
+        {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
+    )
+    user_ids = {d.assignee_id for d in dossiers if d.assignee_id} | {
+        d.applicant_user_id for d in dossiers if d.applicant_user_id
+    }
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    for d in dossiers:
+        cache = d._state.fields_cache
+        cache["procedure_version"] = versions[d.procedure_version_id]
+        cache["receiving_agency"] = agencies[d.receiving_agency_id]
+        cache["processing_agency"] = agencies[d.processing_agency_id]
+        cache["current_step"] = steps.get(d.current_step_id) if d.current_step_id else None
+        cache["assignee"] = users.get(d.assignee_id) if d.assignee_id else None
+        cache["applicant_user"] = users.get(d.applicant_user_id) if d.applicant_user_id else None
+    return dossiers
 
 
 def _agency_id(actor: Any) -> int | None:
@@ -56,50 +82,82 @@ def _agency_id(actor: Any) -> int | None:
     return officer.agency_id if officer else None
 
 
-def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str, Q]:
-    """The filter of each queue for this officer."""
+def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str, list[Q]]:
+    """The filter of each queue for this officer, as disjoint parts: a dossier is in
+    the queue when it matches one of them. Every part names the officer's own agency
+    as receiving or processing agency, so a queue never leaves the officer's scope
+    (``queue`` checks that the officer may view dossiers at all) and each part can be
+    answered from one (agency, status, due date) index in due-date order."""
     now = now or timezone.now()
     agency = _agency_id(actor)
-    roles = sorted(getattr(actor, "role_set", frozenset()))
+    roles = set(getattr(actor, "role_set", frozenset()))
     soon = engine.add(workdays.get_calendar(), now, 8, engine.Unit.WORKING_HOURS)
     at_desk = Q(receiving_agency_id=agency)
-    at_processing = Q(processing_agency_id=agency)
+    # Processed here but received elsewhere: disjoint from ``at_desk``.
+    at_processing = Q(processing_agency_id=agency) & ~Q(receiving_agency_id=agency)
+    here = Q(processing_agency_id=agency)
     mine = Q(assignee__isnull=True) | Q(assignee_id=getattr(actor, "pk", None))
+    open_ = Q(status__in=sorted(OPEN_STATES))
+
+    def both(condition: Q) -> list[Q]:
+        return [at_desk & condition, at_processing & condition]
+
+    def steps_for(wanted: set[str]) -> Q:
+        return Q(
+            current_step_id__in=WorkflowStep.objects.filter(role__in=sorted(wanted)).values("id")
+        )
+
     return {
-        "to_receive": at_desk & Q(status=Status.SUBMITTED),
-        "to_forward": at_desk & Q(status=Status.RECEIVED),
+        "to_receive": [at_desk & Q(status=Status.SUBMITTED)],
+        "to_forward": [at_desk & Q(status=Status.RECEIVED)],
         # The leader's steps (approve, sign) form their own queue.
-        "to_process": at_processing
-        & Q(status=Status.PROCESSING, current_step__role__in=roles)
-        & ~Q(current_step__role=SIGNING_ROLE)
-        & mine,
-        "to_sign": at_processing
-        & Q(status=Status.PROCESSING, current_step__role=SIGNING_ROLE)
-        & Q(current_step__role__in=roles),
+        "to_process": [
+            here & Q(status=Status.PROCESSING) & steps_for(roles - {SIGNING_ROLE}) & mine
+        ],
+        "to_sign": [here & Q(status=Status.PROCESSING) & steps_for(roles & {SIGNING_ROLE})],
         # Deadline queues: the dossiers at the officer's agency (received or processed
-        # there), which also lets the database use the (agency, status, due) indexes.
-        "due_soon": (at_desk | at_processing)
-        & Q(status__in=OPEN_STATES, due_at__gte=now, due_at__lte=soon),
-        "overdue": (at_desk | at_processing) & Q(status__in=OPEN_STATES, due_at__lt=now),
-        "waiting_supplement": (at_desk | at_processing)
-        & Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.RECEPTION_SUPPLEMENT]),
-        "to_return": at_desk & Q(status=Status.FINISHED),
+        # there).
+        "due_soon": both(open_ & Q(due_at__gte=now, due_at__lte=soon)),
+        "overdue": both(open_ & Q(due_at__lt=now)),
+        "waiting_supplement": [
+            *both(Q(status=Status.SUPPLEMENT_REQUESTED)),
+            *both(Q(status=Status.RECEPTION_SUPPLEMENT)),
+        ],
+        "to_return": [at_desk & Q(status=Status.FINISHED)],
     }
+
+
+def _may_view(actor: Any) -> bool:
+    return filter_for(actor, Action.VIEW, Dossier) is not None
 
 
 def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, int]:
     """All queue counts in one query."""
     filters = queue_filters(actor, now)
-    return visible(actor).aggregate(**{name: Count("id", filter=f) for name, f in filters.items()})
+    if not _may_view(actor):
+        return dict.fromkeys(filters, 0)
+    return Dossier.objects.aggregate(
+        **{name: Count("id", filter=reduce(operator.or_, parts)) for name, parts in filters.items()}
+    )
 
 
-def queue(actor: Any, name: str, now: datetime.datetime | None = None) -> QuerySet[Dossier]:
+def queue(
+    actor: Any, name: str, now: datetime.datetime | None = None, extra: Q | None = None
+) -> QuerySet[Dossier]:
+    """One queue in due-date order (``extra``: a further filter, e.g. a search). The
+    parts of the queue are combined with UNION ALL so that PostgreSQL reads each from
+    its index in due-date order and merges them, instead of sorting every dossier of
+    the agency. Call ``attach`` on the page shown."""
     filters = queue_filters(actor, now)
     if name not in filters:
         raise KeyError(name)
-    return (
-        visible(actor).filter(filters[name]).select_related(*LIST_FIELDS).order_by("due_at", "id")
-    )
+    if not _may_view(actor):
+        return Dossier.objects.none()
+    parts = [
+        Dossier.objects.filter(part & extra if extra else part).order_by() for part in filters[name]
+    ]
+    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    return qs.order_by("due_at", "id")
 
 
 def search(
@@ -112,7 +170,7 @@ def search(
     date_to: datetime.date | None = None,
 ) -> QuerySet[Dossier]:
     """Search by code, applicant name or ID number, procedure code, status, dates."""
-    qs = visible(actor).select_related(*LIST_FIELDS)
+    qs = visible(actor)
     text = text.strip()
     if text:
         qs = qs.filter(
@@ -132,21 +190,43 @@ def search(
     return qs.order_by("-submitted_at", "-id")
 
 
+DETAIL_ROWS = (
+    "components",
+    Prefetch("events", queryset=DossierEvent.objects.select_related("agency")),
+    "tasks__agency",
+    "consultations__agency",
+    "result_files",
+)
+
+
+def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
+    """Fetch the rows the dossier page lists (components, history, inter-agency
+    parts, consultations, result files): one query each."""
+    prefetch_related_objects(dossiers, *DETAIL_ROWS)
+    return dossiers
+
+
+def use_written_rows(dossier: Dossier) -> Dossier:
+    """Show a dossier a service has just created with the rows it wrote
+    (``written_rows``, set by the creating services) instead of reading them back:
+    they are exactly what is in the database at commit. Only for the answer to the
+    creating request: the object is not used afterwards."""
+    rows = dossier.__dict__.pop("written_rows", None)
+    if rows is not None:
+        cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, items in rows.items():
+            qs = getattr(dossier, name).all()  # a real queryset, filterable
+            qs._result_cache = items
+            qs._prefetch_done = True
+            cache[name] = qs
+    return load_rows([dossier])[0]
+
+
 def dossier_detail(actor: Any, code: str) -> Dossier | None:
-    """The dossier page: everything it shows, fetched once."""
-    return (
-        visible(actor)
-        .select_related(*LIST_FIELDS, "procedure_version__field", "applicant_user")
-        .prefetch_related(
-            "components",
-            Prefetch("events", queryset=DossierEvent.objects.select_related("agency")),
-            "tasks__agency",
-            "consultations__agency",
-            "result_files",
-        )
-        .filter(code=code)
-        .first()
-    )
+    """The dossier page: everything it shows, in one query per table (the dossier
+    row on its own, see ``attach``)."""
+    found = list(visible(actor).filter(code=code).prefetch_related(*DETAIL_ROWS)[:1])
+    return attach(found)[0] if found else None
 
 
 def public_lookup(code: str) -> Dossier | None:
@@ -202,5 +282,5 @@ def workflow_steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowSt
     ):
         for workflow in workflows:
             if match(workflow):
-                return list(workflow.steps.order_by("order"))
+                return sorted(workflow.steps.all(), key=lambda step: step.order)
     return []

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from egov.core.errors import DomainError
 from egov.directory.models import Agency
 from egov.dossiers import queries, services
-from egov.dossiers.api.serializers import DossierDetailSerializer
+from egov.dossiers.api import output
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
 
@@ -132,11 +133,21 @@ def agency_by_code(code: str, field: str) -> Agency:
 
 
 def detail_data(actor: Any, dossier: Dossier) -> dict[str, Any]:
-    context = {
-        "tasks": queries.visible_tasks(actor, dossier),
-        "show_officers": bool(getattr(actor, "is_officer", False)),
-    }
-    return DossierDetailSerializer(dossier, context=context).data
+    return output.detail(
+        dossier,
+        tasks=queries.visible_tasks(actor, dossier),
+        show_officers=bool(getattr(actor, "is_officer", False)),
+    )
+
+
+def created_response(actor: Any, dossier: Dossier) -> Response:
+    """201 for a dossier a service has just created: answered from the object the
+    service returned (its references are set) plus its rows, without reading the
+    dossier again through the access policy."""
+    queries.use_written_rows(dossier)
+    response = Response(detail_data(actor, dossier), status=201, headers={"ETag": etag(dossier)})
+    response["Location"] = reverse("api-dossier-detail", args=[dossier.code])
+    return response
 
 
 def detail_response(actor: Any, code: str, status: int = 200, audited: bool = True) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
+from django.db.models import Q
 from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,9 +14,11 @@ from rest_framework.views import APIView
 
 from egov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from egov.dossiers import queries, services
+from egov.dossiers.api import output
 from egov.dossiers.api.common import (
     agency_by_code,
     component_inputs,
+    created_response,
     detail_response,
     document,
 )
@@ -90,7 +92,7 @@ class DossierCollection(generics.ListAPIView):
             summary=data["summary"],
             sets=data["sets"],
         )
-        return _created(request, dossier.code)
+        return created_response(request.user, dossier)
 
     def get_queryset(self):
         params = self.request.query_params
@@ -108,15 +110,21 @@ class DossierCollection(generics.ListAPIView):
         name = params.get("queue")
         if not name:
             return queries.search(actor, **filters)
+        extra = None
+        if any(filters.values()):
+            extra = Q(pk__in=queries.search(actor, **filters).values("pk"))
         try:
-            qs = queries.queue(actor, name)
+            qs = queries.queue(actor, name, extra=extra)
         except KeyError:
             raise exceptions.ValidationError(
                 {"queue": [f"Unknown queue; one of {', '.join(queries.QUEUES)}."]}
             ) from None
-        if any(filters.values()):
-            qs = qs.filter(pk__in=queries.search(actor, **filters).values("pk"))
         return qs
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        queries.attach(page)
+        return self.get_paginated_response([output.list_item(d) for d in page])
 
 
 class QueueCounts(APIView):
@@ -151,12 +159,6 @@ class DossierDetail(APIView):
         return response
 
 
-def _created(request, code: str) -> Response:
-    response = detail_response(request.user, code, status=201, audited=False)
-    response["Location"] = reverse("api-dossier-detail", args=[code])
-    return response
-
-
 class OnlineSubmission(APIView):
     """A citizen or business account submits a dossier online (national status 1,
     waiting for the desk of ``receiving_agency``)."""
@@ -183,4 +185,4 @@ class OnlineSubmission(APIView):
             components=component_inputs(data["components"], request.FILES),
             summary=data["summary"],
         )
-        return _created(request, dossier.code)
+        return created_response(request.user, dossier)

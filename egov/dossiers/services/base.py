@@ -11,8 +11,8 @@ from django.core.files.base import File
 from django.db import connection
 from django.utils import timezone
 
+from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
-from egov.catalog.queries import version_in_force
 from egov.core import audit, outbox
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action, require
@@ -162,7 +162,8 @@ def _finish(
 
 
 def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
-    return workflow_steps(version, agency)
+    # The cached copy carries its workflows: no query.
+    return workflow_steps(catalog_cache.version(version.pk), agency)
 
 
 def _is_decision_step(step: WorkflowStep | None, steps: list[WorkflowStep]) -> bool:
@@ -226,7 +227,14 @@ def _save_components(
             )
         )
     DossierComponent.objects.bulk_create(rows)
+    _written(dossier, rows)
     return provided
+
+
+def _written(dossier: Dossier, rows: list[DossierComponent]) -> None:
+    """Remember the component rows written for ``dossier`` in this request, so that
+    the answer to a creation shows them without reading them back."""
+    dossier.__dict__.setdefault("_written_components", []).extend(rows)
 
 
 def _missing_rows(
@@ -242,18 +250,18 @@ def _missing_rows(
             field="missing",
             details={"unknown": unknown},
         )
-    DossierComponent.objects.bulk_create(
-        [
-            DossierComponent(
-                dossier=dossier,
-                component=known[m],
-                name=known[m].name,
-                provided=False,
-                supplement_round=round_no,
-            )
-            for m in missing
-        ]
-    )
+    rows = [
+        DossierComponent(
+            dossier=dossier,
+            component=known[m],
+            name=known[m].name,
+            provided=False,
+            supplement_round=round_no,
+        )
+        for m in missing
+    ]
+    DossierComponent.objects.bulk_create(rows)
+    _written(dossier, rows)
     return [known[m].name for m in missing]
 
 
@@ -274,7 +282,7 @@ def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
 
 
 def _offered_version(procedure_code: str, at: datetime.datetime) -> ProcedureVersion:
-    version = version_in_force(procedure_code, at)
+    version = catalog_cache.version_in_force(procedure_code, at)
     rules.check_procedure_offered(version, procedure_code)
     return version
 
@@ -305,7 +313,7 @@ def _created(
     data: dict | None = None,
 ) -> Dossier:
     # A new dossier is created with version 1 (the model default).
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -336,6 +344,16 @@ def _created(
             "version": 1,
         },
     )
+    # What was written, for the answer to the creating request (see
+    # ``queries.use_written_rows``); a new dossier has no inter-agency part,
+    # consultation or result file yet.
+    dossier.written_rows = {
+        "components": dossier.__dict__.pop("_written_components", []),
+        "events": [event],
+        "tasks": [],
+        "consultations": [],
+        "result_files": [],
+    }
     return dossier
 
 

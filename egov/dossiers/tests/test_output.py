@@ -1,0 +1,92 @@
+"""The fast answers of the dossier API (api/output.py) say exactly what the
+serializers that document them (and the OpenAPI file) say, and the queues never leave
+the officer's scope though they no longer go through it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from egov.directory.models import Agency, User
+from egov.dossiers import queries
+from egov.dossiers.api import output
+from egov.dossiers.api.serializers import DossierDetailSerializer, DossierListItemSerializer
+from egov.dossiers.models import Consultation, Dossier, DossierTask, ResultFile
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_catalog", verbosity=0)
+    call_command("load_demo_dossiers", verbosity=0)
+    # Demo dossiers have no inter-agency parts, consultations or result files: add some.
+    dossier = Dossier.objects.filter(status="processing").order_by("pk").first()
+    other = Agency.objects.exclude(pk=dossier.processing_agency_id).order_by("pk").first()
+    now = timezone.now()
+    DossierTask.objects.create(
+        dossier=dossier,
+        agency=other,
+        is_lead=False,
+        task="Xác minh thông tin đất đai",
+        started_at=now,
+        due_at=now + datetime.timedelta(days=2),
+    )
+    Consultation.objects.create(
+        dossier=dossier,
+        agency=other,
+        question="Ý kiến về quy hoạch?",
+        asked_at=now - datetime.timedelta(days=5),
+        due_at=now - datetime.timedelta(days=1),
+    )
+    ResultFile.objects.create(
+        dossier=dossier,
+        name="Quyết định",
+        file=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n"),
+        content_type="application/pdf",
+        uploaded_at=now,
+    )
+    return dossier
+
+
+def test_detail_and_list_items_match_the_serializers(demo):
+    actors = [
+        User.objects.get(username=name)
+        for name in ("chomoi.motcua", "chomoi.chuyenvien", "chomoi.lanhdao", "tinh.thanhtra")
+    ]
+    owners = User.objects.filter(kind="citizen")
+    compared = 0
+    for dossier in Dossier.objects.order_by("pk"):
+        for actor in [*actors, *owners]:
+            shown = queries.dossier_detail(actor, dossier.code)
+            if shown is None:
+                continue
+            tasks = queries.visible_tasks(actor, shown)
+            officer = bool(actor.is_officer)
+            expected = DossierDetailSerializer(
+                shown, context={"tasks": tasks, "show_officers": officer}
+            ).data
+            assert output.detail(shown, tasks=tasks, show_officers=officer) == expected
+            assert output.list_item(shown) == DossierListItemSerializer(shown).data
+            compared += 1
+    assert compared >= 30
+    shown = queries.dossier_detail(User.objects.get(username="tinh.thanhtra"), demo.code)
+    data = output.detail(shown, tasks=queries.visible_tasks(shown, shown), show_officers=True)
+    assert data["consultations"][0]["overdue"] is True
+    assert data["result_files"][0]["file"].endswith(".pdf")
+
+
+def test_every_queue_stays_within_what_the_officer_may_see(demo):
+    personas = list(User.objects.all())
+    nonempty = 0
+    for actor in personas:
+        visible = set(queries.visible(actor).values_list("pk", flat=True))
+        for name in queries.QUEUES:
+            listed = set(queries.queue(actor, name).values_list("pk", flat=True))
+            assert listed <= visible, (actor, name)
+            assert queries.queue_counts(actor)[name] == len(listed), (actor, name)
+            nonempty += bool(listed)
+    assert nonempty >= 6
