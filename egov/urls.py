@@ -11,13 +11,14 @@ urlpatterns = [
     path("accounts/", include("egov.core.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The busiest routes first: Django tries the patterns in order.
+    path("api/v1/", include("egov.dossiers.api_urls")),
     path("api/v1/", include("egov.core.api_urls")),
     path("api/v1/", include("egov.directory.api_urls")),
     path("api/v1/", include("egov.workdays.api_urls")),
     path("api/v1/", include("egov.catalog.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
-    path("api/v1/", include("egov.dossiers.api_urls")),
     path("", include("egov.dossiers.urls")),
     path("", include("egov.dossiers.public_urls")),
 ]

@@ -136,12 +136,19 @@ class User(AbstractUser):
 
     @property
     def officer_or_none(self) -> Officer | None:
+        """The officer record with its agency and roles (two queries, once per user
+        object: every access check of a request needs all three)."""
         if not self.is_officer:
             return None
-        try:
-            return self.officer
-        except Officer.DoesNotExist:
-            return None
+        cache = self._state.fields_cache
+        if "officer" not in cache:
+            cache["officer"] = (
+                Officer.objects.select_related("agency")
+                .prefetch_related("roles")
+                .filter(user=self)
+                .first()
+            )
+        return cache["officer"]
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -5,6 +5,11 @@ from django.urls import path
 from egov.dossiers.api import actions, public, views
 
 urlpatterns = [
+    path(
+        "public/dossiers/<str:code>",
+        public.PublicDossierLookup.as_view(),
+        name="api-public-dossier",
+    ),
     path("dossiers/", views.DossierCollection.as_view(), name="api-dossier-list"),
     path("dossiers/queues", views.QueueCounts.as_view(), name="api-dossier-queues"),
     path("dossiers/online", views.OnlineSubmission.as_view(), name="api-dossier-online"),
@@ -16,10 +21,5 @@ urlpatterns = [
             name=f"api-dossier-{name}",
         )
         for name, view in actions.VIEWS.items()
-    ),
-    path(
-        "public/dossiers/<str:code>",
-        public.PublicDossierLookup.as_view(),
-        name="api-public-dossier",
     ),
 ]

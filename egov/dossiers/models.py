@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from egov.catalog.models import Component, ProcedureVersion, WorkflowStep
 from egov.directory.models import Agency
-from egov.dossiers.lifecycle import NATIONAL_CODE, Status
+from egov.dossiers.lifecycle import NATIONAL_CODE, OPEN_STATES, Status
 
 
 class Channel(models.TextChoices):
@@ -55,11 +55,12 @@ class Dossier(models.Model):
     procedure_version = models.ForeignKey(
         ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
     )
+    # Indexed by the queue indexes below, which start with these columns.
     receiving_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="received_dossiers"
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers", db_index=False
     )
     processing_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="processed_dossiers"
+        Agency, on_delete=models.PROTECT, related_name="processed_dossiers", db_index=False
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=25, choices=Status.choices)
@@ -96,7 +97,7 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     received_at = models.DateTimeField(null=True, blank=True)
     processing_received_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(null=True, blank=True)
     original_due_at = models.DateTimeField(null=True, blank=True)
     calendar_revision = models.PositiveIntegerField(null=True, blank=True)
     extended = models.BooleanField(default=False)
@@ -117,6 +118,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="assigned_dossiers",
+        db_index=False,  # dossier_assignee starts with it
     )
 
     # Optimistic concurrency: every change increments it (ETag / If-Match).
@@ -125,12 +127,32 @@ class Dossier(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        # The officers' queues (queries.queue_filters): each part of a queue is one
+        # agency column, one status (or every open status) and the due-date order, read
+        # from one of these indexes in order and stopped after a page. The processing
+        # indexes carry the receiving agency (parts "processed here, received elsewhere"),
+        # the step and the assignee (the "to process" queue), so that counting a part
+        # needs no table access (PostgreSQL; SQLite ignores INCLUDE).
         indexes = [
             models.Index(
-                fields=["processing_agency", "status", "due_at"], name="dossier_queue_processing"
+                fields=["processing_agency", "status", "due_at", "id"],
+                include=["receiving_agency", "current_step", "assignee"],
+                name="dossier_queue_processing",
             ),
             models.Index(
-                fields=["receiving_agency", "status", "due_at"], name="dossier_queue_receiving"
+                fields=["receiving_agency", "status", "due_at", "id"],
+                name="dossier_queue_receiving",
+            ),
+            models.Index(
+                fields=["receiving_agency", "due_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATES)),
+                name="dossier_open_receiving",
+            ),
+            models.Index(
+                fields=["processing_agency", "due_at", "id"],
+                include=["receiving_agency"],
+                condition=models.Q(status__in=sorted(OPEN_STATES)),
+                name="dossier_open_processing",
             ),
             models.Index(fields=["assignee", "status"], name="dossier_assignee"),
         ]

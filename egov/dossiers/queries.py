@@ -4,12 +4,15 @@ read goes through the access policy (``permissions.scope``)."""
 from __future__ import annotations
 
 import datetime
+import functools
+import heapq
 import operator
 from functools import reduce
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
@@ -82,16 +85,20 @@ def _agency_id(actor: Any) -> int | None:
     return officer.agency_id if officer else None
 
 
-def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str, list[Q]]:
+def queue_filters(
+    actor: Any, now: datetime.datetime | None = None, only: str | None = None
+) -> dict[str, list[Q]]:
     """The filter of each queue for this officer, as disjoint parts: a dossier is in
     the queue when it matches one of them. Every part names the officer's own agency
     as receiving or processing agency, so a queue never leaves the officer's scope
     (``queue`` checks that the officer may view dossiers at all) and each part can be
-    answered from one (agency, status, due date) index in due-date order."""
+    answered from one index in due-date order (see ``Dossier.Meta.indexes``)."""
     now = now or timezone.now()
     agency = _agency_id(actor)
     roles = set(getattr(actor, "role_set", frozenset()))
-    soon = engine.add(workdays.get_calendar(), now, 8, engine.Unit.WORKING_HOURS)
+    soon = None
+    if only in (None, "due_soon"):  # the calendar is read only for this queue
+        soon = engine.add(workdays.get_calendar(), now, 8, engine.Unit.WORKING_HOURS)
     at_desk = Q(receiving_agency_id=agency)
     # Processed here but received elsewhere: disjoint from ``at_desk``.
     at_processing = Q(processing_agency_id=agency) & ~Q(receiving_agency_id=agency)
@@ -117,7 +124,7 @@ def queue_filters(actor: Any, now: datetime.datetime | None = None) -> dict[str,
         "to_sign": [here & Q(status=Status.PROCESSING) & steps_for(roles & {SIGNING_ROLE})],
         # Deadline queues: the dossiers at the officer's agency (received or processed
         # there).
-        "due_soon": both(open_ & Q(due_at__gte=now, due_at__lte=soon)),
+        "due_soon": both(open_ & Q(due_at__gte=now, due_at__lte=soon)) if soon else [],
         "overdue": both(open_ & Q(due_at__lt=now)),
         "waiting_supplement": [
             *both(Q(status=Status.SUPPLEMENT_REQUESTED)),
@@ -141,23 +148,60 @@ def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, 
     )
 
 
+class MergedQueue:
+    """A queue made of disjoint parts, each read in due-date order from its own index
+    and merged here: a page costs one short ordered index scan per part (plus one
+    query for the rows), where one query with an OR, or a UNION ALL, makes PostgreSQL
+    fetch and sort every matching dossier of the agency (tens of thousands at a
+    busy desk; docs/performance-notes.md). Sliced and counted like a queryset, so
+    Django's and DRF's paginators take it."""
+
+    def __init__(self, parts: list[QuerySet[Dossier]]):
+        self.parts = parts
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def ids(self, stop: int) -> list[int]:
+        """The ids of the first ``stop`` dossiers of the queue, in order."""
+        heads = [list(part.values_list("due_at", "id")[:stop]) for part in self.parts]
+        merged = heapq.merge(*heads, key=lambda row: (row[0] is None, row[0] or 0, row[1]))
+        return [pk for _due, pk in merged][:stop]
+
+    def __getitem__(self, index: slice) -> list[Dossier]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("MergedQueue supports slices only")
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            stop = self.count()
+        ids = self.ids(stop)[start:]
+        rows = Dossier.objects.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 def queue(
     actor: Any, name: str, now: datetime.datetime | None = None, extra: Q | None = None
-) -> QuerySet[Dossier]:
-    """One queue in due-date order (``extra``: a further filter, e.g. a search). The
-    parts of the queue are combined with UNION ALL so that PostgreSQL reads each from
-    its index in due-date order and merges them, instead of sorting every dossier of
-    the agency. Call ``attach`` on the page shown."""
-    filters = queue_filters(actor, now)
-    if name not in filters:
+) -> QuerySet[Dossier] | MergedQueue:
+    """One queue in due-date order (``extra``: a further filter, e.g. a search): a
+    queryset, or a ``MergedQueue`` when the queue has several parts. Call ``attach``
+    on the page shown."""
+    if name not in QUEUES:
         raise KeyError(name)
+    filters = queue_filters(actor, now, only=name)
     if not _may_view(actor):
         return Dossier.objects.none()
+    order = (F("due_at").asc(nulls_last=True), "id")  # the same on both databases
     parts = [
-        Dossier.objects.filter(part & extra if extra else part).order_by() for part in filters[name]
+        Dossier.objects.filter(part & extra if extra else part).order_by(*order)
+        for part in filters[name]
     ]
-    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-    return qs.order_by("due_at", "id")
+    return parts[0] if len(parts) == 1 else MergedQueue(parts)
 
 
 def search(
@@ -229,30 +273,48 @@ def dossier_detail(actor: Any, code: str) -> Dossier | None:
     return attach(found)[0] if found else None
 
 
+_LOOKUP_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "outcome",
+    "procedure_version_id",
+    "receiving_agency_id",
+    "processing_agency_id",
+    "current_step_id",
+    "assignee_id",
+    "applicant_user_id",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+)
+
+
+@functools.cache
+def _lookup_sql() -> str:
+    """The look-up statement, written once from the model (a single-table read by the
+    unique code; building it through the ORM cost more than running it)."""
+    meta = Dossier._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _LOOKUP_FIELDS)
+    code = quote(meta.get_field("code").column)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {code} = %s"
+
+
 def public_lookup(code: str) -> Dossier | None:
     """The public look-up by code (Circular 01/2018 art. 16): no access check, the
     caller shows only the code, procedure name and completion status (and more to the
-    owner). Only the columns shown are read."""
-    return (
-        Dossier.objects.select_related("procedure_version", "processing_agency", "current_step")
-        .only(
-            "code",
-            "status",
-            "outcome",
-            "applicant_user_id",
-            "received_at",
-            "due_at",
-            "finished_at",
-            "returned_at",
-            "submitted_at",
-            "procedure_version__name",
-            "processing_agency__name",
-            "current_step__name",
-            "current_step__department",
-        )
-        .filter(code=code)
-        .first()
-    )
+    owner, see ``attach``). Reads only the dossier's own columns; the procedure name
+    comes from the catalogue cache."""
+    found = list(Dossier.objects.raw(_lookup_sql(), [code]))
+    if not found:
+        return None
+    dossier = found[0]
+    version = catalog_cache.version(dossier.procedure_version_id)
+    dossier._state.fields_cache["procedure_version"] = version
+    return dossier
 
 
 def visible_tasks(actor: Any, dossier: Dossier) -> list:

@@ -5,10 +5,13 @@ the officer's scope though they no longer go through it."""
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from egov.directory.models import Agency, User
@@ -81,12 +84,22 @@ def test_detail_and_list_items_match_the_serializers(demo):
 
 def test_every_queue_stays_within_what_the_officer_may_see(demo):
     personas = list(User.objects.all())
-    nonempty = 0
+    nonempty = merged = 0
     for actor in personas:
         visible = set(queries.visible(actor).values_list("pk", flat=True))
         for name in queries.QUEUES:
-            listed = set(queries.queue(actor, name).values_list("pk", flat=True))
+            queue = queries.queue(actor, name)
+            in_order = [d.pk for d in queue]
+            listed = set(in_order)
             assert listed <= visible, (actor, name)
-            assert queries.queue_counts(actor)[name] == len(listed), (actor, name)
+            assert queries.queue_counts(actor)[name] == len(listed) == queue.count()
+            # Merged parts come in the order one query over the whole queue gives.
+            whole = reduce(operator.or_, queries.queue_filters(actor)[name])
+            reference = Dossier.objects.filter(whole).order_by(
+                F("due_at").asc(nulls_last=True), "id"
+            )
+            assert in_order == list(reference.values_list("pk", flat=True)), (actor, name)
+            assert [d.pk for d in queue[1:3]] == in_order[1:3]
             nonempty += bool(listed)
-    assert nonempty >= 6
+            merged += bool(listed) and isinstance(queue, queries.MergedQueue)
+    assert nonempty >= 6 and merged >= 2
