@@ -55,7 +55,6 @@ def _prepare(count: int) -> str:
     from egov.catalog import demo as catalog_demo
     from egov.directory.demo import load_demo
     from egov.dossiers.management.commands import generate_dossiers
-
     from egov.dossiers.models import Dossier
 
     if os.environ.get("BENCH_REUSE") and Dossier.objects.count() >= count:
@@ -110,7 +109,7 @@ def _session(user) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="egov.core.backends.ModelBackend")
     return client.cookies["sessionid"].value
 
 

@@ -87,7 +87,7 @@ AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes must come first: it refuses locked-out credentials before any check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "egov.core.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -150,6 +150,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_ENGINE = "egov.core.sessions"
 SESSION_COOKIE_AGE = env_int("EGOV_SESSION_SECONDS", 8 * 3600)
 
 REST_FRAMEWORK = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from egov.directory.roles import ADMIN_ROLES, Role
@@ -142,12 +142,7 @@ class User(AbstractUser):
             return None
         cache = self._state.fields_cache
         if "officer" not in cache:
-            cache["officer"] = (
-                Officer.objects.select_related("agency")
-                .prefetch_related("roles")
-                .filter(user=self)
-                .first()
-            )
+            cache["officer"] = Officer.with_agency_and_roles(self)
         return cache["officer"]
 
     @property
@@ -181,7 +176,35 @@ class Officer(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.agency.short_name or self.agency.name})"
 
+    @classmethod
+    def with_agency_and_roles(cls, user: User) -> Officer | None:
+        """The officer record of ``user`` with its agency and role codes, in one
+        statement (every access check of a request needs all three)."""
+        from egov.core import sql
+
+        officer_cols, _ = sql.columns(cls, "o")
+        agency_cols, _ = sql.columns(Agency, "a")
+        statement = (
+            f"SELECT {officer_cols}, {agency_cols}, r.role FROM {cls._meta.db_table} o "
+            f"JOIN {Agency._meta.db_table} a ON a.id = o.agency_id "
+            f"LEFT JOIN {OfficerRole._meta.db_table} r ON r.officer_id = o.id "
+            "WHERE o.user_id = %s ORDER BY r.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [user.pk])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        officer, end = sql.instance(cls, rows[0], 0)
+        agency, _end = sql.instance(Agency, rows[0], end)
+        officer._state.fields_cache["agency"] = agency
+        officer._state.fields_cache["user"] = user
+        officer._role_codes = [row[-1] for row in rows if row[-1] is not None]
+        return officer
+
     def role_codes(self) -> list[str]:
+        if hasattr(self, "_role_codes"):
+            return list(self._role_codes)
         if hasattr(self, "_prefetched_objects_cache") and "roles" in self._prefetched_objects_cache:
             return [r.role for r in self.roles.all()]
         return list(self.roles.values_list("role", flat=True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import heapq
 import operator
 from functools import reduce
 from typing import Any
@@ -17,10 +16,18 @@ from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
+from egov.core import sql
 from egov.core.permissions import Action, filter_for, scope
 from egov.directory.models import Agency
 from egov.dossiers.lifecycle import OPEN_STATES, Status
-from egov.dossiers.models import Dossier, DossierEvent
+from egov.dossiers.models import (
+    Consultation,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierTask,
+    ResultFile,
+)
 from egov.workdays import engine
 from egov.workdays import services as workdays
 
@@ -51,24 +58,22 @@ def visible(actor: Any) -> QuerySet[Dossier]:
     return scope(actor, Action.VIEW, Dossier.objects.all())
 
 
-def attach(dossiers: list[Dossier]) -> list[Dossier]:
+def attach(dossiers: list[Dossier], agency_ids: set[int] | None = None) -> dict[int, Agency]:
     """Fill in what a list or page shows of each dossier (procedure version with its
-    procedure, agencies, current step, assignee, applicant account) without joining
-    those tables in the dossier query: the versions and steps come from the catalogue
-    cache (published versions never change), agencies and users in one query each.
-    At a million dossiers PostgreSQL spends more time planning a nine-table join than
-    running it (docs/performance-notes.md)."""
+    procedure, agencies, current step, assignee) without joining those tables in the
+    dossier query: the versions and steps come from the catalogue cache (published
+    versions never change), agencies and assignees in one query each. At a million
+    dossiers PostgreSQL spends more time planning a nine-table join than running it
+    (docs/performance-notes.md). Returns the agencies read (``agency_ids``: more to
+    read in the same query)."""
     if not dossiers:
-        return dossiers
+        return {}
     versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
     steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
-    agencies = Agency.objects.in_bulk(
-        {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
-    )
-    user_ids = {d.assignee_id for d in dossiers if d.assignee_id} | {
-        d.applicant_user_id for d in dossiers if d.applicant_user_id
-    }
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    wanted = {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
+    agencies = Agency.objects.in_bulk(wanted | (agency_ids or set()))
+    assignees = {d.assignee_id for d in dossiers if d.assignee_id}
+    users = get_user_model().objects.in_bulk(assignees) if assignees else {}
     for d in dossiers:
         cache = d._state.fields_cache
         cache["procedure_version"] = versions[d.procedure_version_id]
@@ -76,8 +81,7 @@ def attach(dossiers: list[Dossier]) -> list[Dossier]:
         cache["processing_agency"] = agencies[d.processing_agency_id]
         cache["current_step"] = steps.get(d.current_step_id) if d.current_step_id else None
         cache["assignee"] = users.get(d.assignee_id) if d.assignee_id else None
-        cache["applicant_user"] = users.get(d.applicant_user_id) if d.applicant_user_id else None
-    return dossiers
+    return agencies
 
 
 def _agency_id(actor: Any) -> int | None:
@@ -148,28 +152,35 @@ def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, 
     )
 
 
+def _queue_key(d: Dossier) -> tuple:
+    return (d.due_at is None, d.due_at or 0, d.pk)
+
+
 class MergedQueue:
     """A queue made of disjoint parts, each read in due-date order from its own index
-    and merged here: a page costs one short ordered index scan per part (plus one
-    query for the rows), where one query with an OR, or a UNION ALL, makes PostgreSQL
-    fetch and sort every matching dossier of the agency (tens of thousands at a
-    busy desk; docs/performance-notes.md). Sliced and counted like a queryset, so
+    and merged here: a page costs one short ordered index scan per part, where one
+    query with an OR (or a plain UNION ALL under ORDER BY) makes PostgreSQL fetch and
+    sort every matching dossier of the agency, tens of thousands at a busy desk
+    (docs/performance-notes.md). On PostgreSQL the parts travel in one statement
+    (UNION ALL of the limited parts); SQLite, which cannot limit the parts of a
+    compound statement, runs them one by one. Sliced and counted like a queryset, so
     Django's and DRF's paginators take it."""
 
     def __init__(self, parts: list[QuerySet[Dossier]]):
         self.parts = parts
 
     def count(self) -> int:
-        return sum(part.count() for part in self.parts)
+        ids = [part.order_by().values("id") for part in self.parts]
+        return ids[0].union(*ids[1:], all=True).count()
 
     def __len__(self) -> int:
         return self.count()
 
-    def ids(self, stop: int) -> list[int]:
-        """The ids of the first ``stop`` dossiers of the queue, in order."""
-        heads = [list(part.values_list("due_at", "id")[:stop]) for part in self.parts]
-        merged = heapq.merge(*heads, key=lambda row: (row[0] is None, row[0] or 0, row[1]))
-        return [pk for _due, pk in merged][:stop]
+    def _heads(self, stop: int) -> list[Dossier]:
+        limited = [part[:stop] for part in self.parts]
+        if connection.features.supports_slicing_ordering_in_compound:
+            return list(limited[0].union(*limited[1:], all=True))
+        return [d for part in limited for d in part]
 
     def __getitem__(self, index: slice) -> list[Dossier]:
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -177,9 +188,7 @@ class MergedQueue:
         start, stop = index.start or 0, index.stop
         if stop is None:
             stop = self.count()
-        ids = self.ids(stop)[start:]
-        rows = Dossier.objects.in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
+        return sorted(self._heads(stop), key=_queue_key)[start:stop]
 
     def __iter__(self):
         return iter(self[:])
@@ -234,19 +243,70 @@ def search(
     return qs.order_by("-submitted_at", "-id")
 
 
-DETAIL_ROWS = (
-    "components",
-    Prefetch("events", queryset=DossierEvent.objects.select_related("agency")),
-    "tasks__agency",
-    "consultations__agency",
-    "result_files",
-)
+# The rows a dossier page lists besides its components and history: most dossiers
+# have none, so one probe tells which of them to read.
+_RARE_ROWS = {
+    "tasks": Prefetch("tasks", queryset=DossierTask.objects.select_related("agency")),
+    "consultations": Prefetch(
+        "consultations", queryset=Consultation.objects.select_related("agency")
+    ),
+    "result_files": "result_files",
+}
+
+
+def _in(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _known(manager, rows: list) -> QuerySet:
+    """A queryset of the related manager already holding ``rows``, as
+    ``prefetch_related`` leaves it (filtering it again queries the database)."""
+    qs = manager.all()
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
 
 
 def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
-    """Fetch the rows the dossier page lists (components, history, inter-agency
-    parts, consultations, result files): one query each."""
-    prefetch_related_objects(dossiers, *DETAIL_ROWS)
+    """Fetch the rows the dossier page lists: components and history in one
+    statement each (written once, ``egov.core.sql``), then one probe for inter-agency
+    parts, consultations and result files, read only when there are some. Agencies
+    of the references and of the history in one query (``attach``)."""
+    if not dossiers:
+        return dossiers
+    ids = [d.pk for d in dossiers]
+    components = sql.fetch(DossierComponent, f"dossier_id IN ({_in(ids)}) ORDER BY id", ids)
+    events = sql.fetch(DossierEvent, f"dossier_id IN ({_in(ids)}) ORDER BY at, id", ids)
+    agencies = attach(dossiers, {e.agency_id for e in events if e.agency_id})
+    for event in events:
+        event._state.fields_cache["agency"] = agencies.get(event.agency_id)
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}', dossier_id FROM {model._meta.db_table} WHERE dossier_id IN ({_in(ids)})"
+        for name, model in (
+            ("tasks", DossierTask),
+            ("consultations", Consultation),
+            ("result_files", ResultFile),
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(probe, ids * 3)
+        present = {name for name, _dossier in cursor.fetchall()}
+    by_dossier: dict[int, dict[str, list]] = {
+        d.pk: {"components": [], "events": []} for d in dossiers
+    }
+    for row in components:
+        by_dossier[row.dossier_id]["components"].append(row)
+    for row in events:
+        by_dossier[row.dossier_id]["events"].append(row)
+    for d in dossiers:
+        cache = d.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, rows in by_dossier[d.pk].items():
+            cache[name] = _known(getattr(d, name), rows)
+        for name in _RARE_ROWS:
+            if name not in present:
+                cache[name] = _known(getattr(d, name), [])
+    if present:
+        prefetch_related_objects(dossiers, *(_RARE_ROWS[name] for name in sorted(present)))
     return dossiers
 
 
@@ -255,22 +315,18 @@ def use_written_rows(dossier: Dossier) -> Dossier:
     (``written_rows``, set by the creating services) instead of reading them back:
     they are exactly what is in the database at commit. Only for the answer to the
     creating request: the object is not used afterwards."""
-    rows = dossier.__dict__.pop("written_rows", None)
-    if rows is not None:
-        cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, items in rows.items():
-            qs = getattr(dossier, name).all()  # a real queryset, filterable
-            qs._result_cache = items
-            qs._prefetch_done = True
-            cache[name] = qs
-    return load_rows([dossier])[0]
+    rows = dossier.__dict__.pop("written_rows")
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, items in rows.items():
+        cache[name] = _known(getattr(dossier, name), items)
+    return dossier
 
 
 def dossier_detail(actor: Any, code: str) -> Dossier | None:
-    """The dossier page: everything it shows, in one query per table (the dossier
-    row on its own, see ``attach``)."""
-    found = list(visible(actor).filter(code=code).prefetch_related(*DETAIL_ROWS)[:1])
-    return attach(found)[0] if found else None
+    """The dossier page: the dossier row on its own, through the access policy, then
+    its references and rows (``load_rows``)."""
+    found = list(visible(actor).filter(code=code)[:1])
+    return load_rows(found)[0] if found else None
 
 
 _LOOKUP_FIELDS = (

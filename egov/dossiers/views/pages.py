@@ -69,7 +69,8 @@ def queue_list(request, name: str):
     if name not in queries.QUEUES:
         raise Http404("no such queue")
     page = Paginator(queries.queue(request.user, name), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.attach(list(page.object_list))
+    page.object_list = list(page.object_list)
+    queries.attach(page.object_list)
     return render(
         request,
         "dossiers/workspace/queue.html",
@@ -109,7 +110,8 @@ def search(request):
             date_to=d["date_to"],
         )
         page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
-        page.object_list = queries.attach(list(page.object_list))
+        page.object_list = list(page.object_list)
+        queries.attach(page.object_list)
         if page.paginator.count == 1 and d["q"] and page.object_list[0].code == d["q"].strip():
             # A scanned or typed code goes straight to its dossier.
             return redirect("dossiers:dossier", code=page.object_list[0].code)

@@ -1,0 +1,80 @@
+"""Hot-path reads as SQL written once from the models' metadata.
+
+Building a query through the ORM costs about a millisecond of Python on a small
+server, more than PostgreSQL needs to run a primary-key look-up. The few reads made
+on every request (session, user, officer) or on the busiest public pages go through
+``fetch``: the statement is composed once per model and condition, then only
+executed. The objects are ordinary model instances (``Model.from_db``), with every
+concrete field loaded and converted as the ORM converts it (tests compare both).
+Anything else goes through the ORM.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.db import connections, models
+
+__all__ = ["fetch", "columns"]
+
+
+@functools.cache
+def columns(model: type[models.Model], alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """The select list of every concrete field of ``model`` (qualified by ``alias``
+    when given) and the matching attribute names."""
+    quote = connections["default"].ops.quote_name
+    prefix = f"{quote(alias)}." if alias else ""
+    fields = model._meta.concrete_fields
+    select = ", ".join(prefix + quote(f.column) for f in fields)
+    return select, tuple(f.attname for f in fields)
+
+
+@functools.cache
+def _statement(model: type[models.Model], where: str) -> str:
+    select, _names = columns(model)
+    table = connections["default"].ops.quote_name(model._meta.db_table)
+    return f"SELECT {select} FROM {table} WHERE {where}"
+
+
+@functools.cache
+def _converters(model: type[models.Model], using: str) -> list[tuple[int, list, Any]]:
+    """What the ORM applies to each column read (time zones on SQLite, JSON, ...):
+    (position, converters, column expression) for the fields that have any."""
+    connection = connections[using]
+    result = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        col = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            result.append((index, found, col))
+    return result
+
+
+def _from_row(model: type[models.Model], row: tuple, using: str) -> models.Model:
+    _select, names = columns(model)
+    values = list(row)
+    connection = connections[using]
+    for index, converters, col in _converters(model, using):
+        value = values[index]
+        for converter in converters:
+            value = converter(value, col, connection)
+        values[index] = value
+    return model.from_db(using, names, values)
+
+
+def fetch(model: type[models.Model], where: str, params: list[Any], using: str = "default"):
+    """The instances of ``model`` matching the SQL condition ``where`` (column names
+    as in the table, ``%s`` placeholders)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_statement(model, where), params)
+        rows = cursor.fetchall()
+    return [_from_row(model, row, using) for row in rows]
+
+
+def instance(model: type[models.Model], row: tuple, start: int, using: str = "default"):
+    """A ``model`` instance from ``row[start:]`` laid out as ``columns(model)``; returns
+    it and the index after its columns (several models read in one joined row)."""
+    _select, names = columns(model)
+    end = start + len(names)
+    return _from_row(model, row[start:end], using), end
