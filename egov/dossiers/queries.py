@@ -176,6 +176,9 @@ class MergedQueue:
     def __len__(self) -> int:
         return self.count()
 
+    def only(self, *fields: str) -> MergedQueue:
+        return MergedQueue([part.only(*fields) for part in self.parts])
+
     def _heads(self, stop: int) -> list[Dossier]:
         limited = [part[:stop] for part in self.parts]
         if connection.features.supports_slicing_ordering_in_compound:

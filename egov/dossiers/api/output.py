@@ -30,6 +30,23 @@ def _agency(agency: Any) -> dict[str, str]:
     return {"code": agency.code, "name": agency.name}
 
 
+# The columns ``list_item`` reads (a queue page reads only these).
+LIST_COLUMNS = (
+    "code",
+    "procedure_version_id",
+    "receiving_agency_id",
+    "processing_agency_id",
+    "applicant_name",
+    "status",
+    "outcome",
+    "received_at",
+    "due_at",
+    "current_step_id",
+    "assignee_id",
+    "version",
+)
+
+
 def list_item(d: Dossier) -> dict[str, Any]:
     version = d.procedure_version
     step = d.current_step

@@ -122,7 +122,7 @@ class DossierCollection(generics.ListAPIView):
         return qs
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset().only(*output.LIST_COLUMNS))
         queries.attach(page)
         return self.get_paginated_response([output.list_item(d) for d in page])
 
