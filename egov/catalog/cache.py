@@ -15,10 +15,13 @@ rolled-back SQLite database gives primary keys out again (egov/conftest.py).
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 from collections import OrderedDict
 
-from egov.catalog.models import ProcedureVersion, WorkflowStep
+from django.db import connection
+
+from egov.catalog.models import Procedure, ProcedureVersion, WorkflowStep
 from egov.catalog.queries import _local_date, versions_with_items
 
 MAX_VERSIONS = 2048
@@ -90,14 +93,19 @@ def version_in_force(
     """Like ``queries.version_in_force`` (the database decides which version is in
     force, in one query on the primary keys), with the version and its items from the
     cache."""
-    pk = (
-        ProcedureVersion.objects.filter(
-            procedure__code=code,
-            status=ProcedureVersion.Status.PUBLISHED,
-            effective_from__lte=_local_date(at),
-        )
-        .order_by("-effective_from", "-number")
-        .values_list("pk", flat=True)
-        .first()
+    with connection.cursor() as cursor:
+        cursor.execute(_in_force_sql(), [code, ProcedureVersion.Status.PUBLISHED, _local_date(at)])
+        row = cursor.fetchone()
+    return version(row[0]) if row else None
+
+
+@functools.cache
+def _in_force_sql() -> str:
+    """``queries.version_in_force`` as a statement written once (it runs on every
+    reception and online submission; see egov.core.sql)."""
+    versions, procedures = ProcedureVersion._meta.db_table, Procedure._meta.db_table
+    return (
+        f"SELECT v.id FROM {versions} v JOIN {procedures} p ON p.id = v.procedure_id "
+        "WHERE p.code = %s AND v.status = %s AND v.effective_from <= %s "
+        "ORDER BY v.effective_from DESC, v.number DESC LIMIT 1"
     )
-    return version(pk) if pk else None

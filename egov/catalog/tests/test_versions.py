@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from egov.catalog import queries, services
+from egov.catalog import cache, queries, services
 from egov.catalog.models import ProcedureVersion
 from egov.catalog.tests.factories import content, published
 from egov.core.errors import DomainError, NotPermitted
@@ -63,6 +63,19 @@ def test_version_in_force_pins_by_reception_date():
     # The public catalogue shows the version in force today, and the new one from its date.
     assert list(queries.public_versions()) == [v1]
     assert list(queries.public_versions(on=later)) == [v2]
+    # The hot path (catalogue cache) agrees on every date, before and after a retirement.
+    dates = [datetime.date(2023, 12, 31), noon, later, noon + datetime.timedelta(days=30)]
+    for at in dates:
+        assert cache.version_in_force("1.001193", at) == queries.version_in_force(
+            "1.001193", at=at
+        )
+    cached = cache.version_in_force("1.001193", later)
+    assert [c.pk for c in cached.components.all()] == [c.pk for c in v2.components.all()]
+    services.retire_version(actor=SYSTEM, version=v2)
+    for at in dates:
+        assert cache.version_in_force("1.001193", at) == queries.version_in_force(
+            "1.001193", at=at
+        )
 
 
 def _two_steps(hours: int):

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from egov.core import sql
 from egov.core.errors import DomainError
 from egov.directory.models import Agency
 from egov.dossiers import queries, services
@@ -121,7 +122,8 @@ def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]
 
 
 def agency_by_code(code: str, field: str) -> Agency:
-    agency = Agency.objects.filter(code=code).first()
+    found = sql.fetch(Agency, "code = %s", [code])
+    agency = found[0] if found else None
     if agency is None:
         raise DomainError(
             "agency_unknown",
