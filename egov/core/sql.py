@@ -19,31 +19,44 @@ from django.db import connections, models
 __all__ = ["fetch", "columns"]
 
 
+def _fields(model: type[models.Model], only: tuple[str, ...] | None) -> list:
+    if only is None:
+        return list(model._meta.concrete_fields)
+    wanted = {model._meta.get_field(name) for name in only}
+    # In the model's order: ``Model.from_db`` expects it when fields are deferred.
+    return [f for f in model._meta.concrete_fields if f in wanted]
+
+
 @functools.cache
-def columns(model: type[models.Model], alias: str = "") -> tuple[str, tuple[str, ...]]:
-    """The select list of every concrete field of ``model`` (qualified by ``alias``
-    when given) and the matching attribute names."""
+def columns(
+    model: type[models.Model], alias: str = "", only: tuple[str, ...] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The select list of every concrete field of ``model`` (or of the fields ``only``;
+    the others are deferred), qualified by ``alias`` when given, and the matching
+    attribute names."""
     quote = connections["default"].ops.quote_name
     prefix = f"{quote(alias)}." if alias else ""
-    fields = model._meta.concrete_fields
+    fields = _fields(model, only)
     select = ", ".join(prefix + quote(f.column) for f in fields)
     return select, tuple(f.attname for f in fields)
 
 
 @functools.cache
-def _statement(model: type[models.Model], where: str) -> str:
-    select, _names = columns(model)
+def _statement(model: type[models.Model], where: str, only: tuple[str, ...] | None) -> str:
+    select, _names = columns(model, only=only)
     table = connections["default"].ops.quote_name(model._meta.db_table)
     return f"SELECT {select} FROM {table} WHERE {where}"
 
 
 @functools.cache
-def _converters(model: type[models.Model], using: str) -> list[tuple[int, list, Any]]:
+def _converters(
+    model: type[models.Model], using: str, only: tuple[str, ...] | None
+) -> list[tuple[int, list, Any]]:
     """What the ORM applies to each column read (time zones on SQLite, JSON, ...):
     (position, converters, column expression) for the fields that have any."""
     connection = connections[using]
     result = []
-    for index, field in enumerate(model._meta.concrete_fields):
+    for index, field in enumerate(_fields(model, only)):
         col = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if found:
@@ -51,11 +64,13 @@ def _converters(model: type[models.Model], using: str) -> list[tuple[int, list, 
     return result
 
 
-def _from_row(model: type[models.Model], row: tuple, using: str) -> models.Model:
-    _select, names = columns(model)
+def _from_row(
+    model: type[models.Model], row: tuple, using: str, only: tuple[str, ...] | None = None
+) -> models.Model:
+    _select, names = columns(model, only=only)
     values = list(row)
     connection = connections[using]
-    for index, converters, col in _converters(model, using):
+    for index, converters, col in _converters(model, using, only):
         value = values[index]
         for converter in converters:
             value = converter(value, col, connection)
@@ -63,13 +78,20 @@ def _from_row(model: type[models.Model], row: tuple, using: str) -> models.Model
     return model.from_db(using, names, values)
 
 
-def fetch(model: type[models.Model], where: str, params: list[Any], using: str = "default"):
+def fetch(
+    model: type[models.Model],
+    where: str,
+    params: list[Any],
+    using: str = "default",
+    only: tuple[str, ...] | None = None,
+):
     """The instances of ``model`` matching the SQL condition ``where`` (column names
-    as in the table, ``%s`` placeholders)."""
+    as in the table, ``%s`` placeholders); ``only``: the fields to read (the primary
+    key among them), the others deferred."""
     with connections[using].cursor() as cursor:
-        cursor.execute(_statement(model, where), params)
+        cursor.execute(_statement(model, where, only), params)
         rows = cursor.fetchall()
-    return [_from_row(model, row, using) for row in rows]
+    return [_from_row(model, row, using, only) for row in rows]
 
 
 def instance(model: type[models.Model], row: tuple, start: int, using: str = "default"):

@@ -4,7 +4,6 @@ read goes through the access policy (``permissions.scope``)."""
 from __future__ import annotations
 
 import datetime
-import functools
 import operator
 from functools import reduce
 from typing import Any
@@ -351,23 +350,12 @@ _LOOKUP_FIELDS = (
 )
 
 
-@functools.cache
-def _lookup_sql() -> str:
-    """The look-up statement, written once from the model (a single-table read by the
-    unique code; building it through the ORM cost more than running it)."""
-    meta = Dossier._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _LOOKUP_FIELDS)
-    code = quote(meta.get_field("code").column)
-    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {code} = %s"
-
-
 def public_lookup(code: str) -> Dossier | None:
     """The public look-up by code (Circular 01/2018 art. 16): no access check, the
     caller shows only the code, procedure name and completion status (and more to the
     owner, see ``attach``). Reads only the dossier's own columns; the procedure name
     comes from the catalogue cache."""
-    found = list(Dossier.objects.raw(_lookup_sql(), [code]))
+    found = sql.fetch(Dossier, "code = %s", [code], only=_LOOKUP_FIELDS)
     if not found:
         return None
     dossier = found[0]

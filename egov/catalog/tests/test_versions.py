@@ -66,16 +66,12 @@ def test_version_in_force_pins_by_reception_date():
     # The hot path (catalogue cache) agrees on every date, before and after a retirement.
     dates = [datetime.date(2023, 12, 31), noon, later, noon + datetime.timedelta(days=30)]
     for at in dates:
-        assert cache.version_in_force("1.001193", at) == queries.version_in_force(
-            "1.001193", at=at
-        )
+        assert cache.version_in_force("1.001193", at) == queries.version_in_force("1.001193", at=at)
     cached = cache.version_in_force("1.001193", later)
     assert [c.pk for c in cached.components.all()] == [c.pk for c in v2.components.all()]
     services.retire_version(actor=SYSTEM, version=v2)
     for at in dates:
-        assert cache.version_in_force("1.001193", at) == queries.version_in_force(
-            "1.001193", at=at
-        )
+        assert cache.version_in_force("1.001193", at) == queries.version_in_force("1.001193", at=at)
 
 
 def _two_steps(hours: int):

@@ -28,6 +28,10 @@ def test_fetch_gives_what_the_orm_gives(db, people, client):
     [again] = sql.fetch(Session, "session_key = %s", [session.session_key])
     assert _fields(again) == _fields(session) and model_to_dict(again)
     assert sql.fetch(Session, "session_key = %s", ["nope"]) == []
+    # Some fields only, in any order: the others are deferred, the read ones right.
+    [part] = sql.fetch(AuditEntry, "id = %s", [entry.pk], only=("changes", "id", "action"))
+    assert (part.pk, part.action, part.changes) == (entry.pk, "test.read", entry.changes)
+    assert part.get_deferred_fields() >= {"hash", "occurred_at"}
 
 
 def test_officer_agency_and_roles_in_one_statement(people, django_assert_num_queries):
