@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from egov.core import sql
 from egov.core.context import current_client_ip, current_request_id
 from egov.core.models import AuditChainHead, AuditEntry
 
@@ -98,6 +99,29 @@ def _partition(using: str) -> int:
     return partition
 
 
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_NEXT_SEQ = (
+    f'UPDATE "{_HEAD_TABLE}" SET "last_seq" = "last_seq" + 1 WHERE "partition" = %s '
+    'RETURNING "last_seq", "last_hash"'
+)
+_HEAD_HASH = f'UPDATE "{_HEAD_TABLE}" SET "last_hash" = %s WHERE "partition" = %s'
+
+
+def _next_seq(using: str, partition: int) -> tuple[int, str]:
+    """The next sequence number of ``partition`` and the hash it chains to. The
+    UPDATE locks the head row until commit (both databases support RETURNING)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_NEXT_SEQ, [partition])
+        row = cursor.fetchone()
+        if row is None:  # first entry of this partition
+            AuditChainHead.objects.using(using).bulk_create(
+                [AuditChainHead(partition=partition)], ignore_conflicts=True
+            )
+            cursor.execute(_NEXT_SEQ, [partition])
+            row = cursor.fetchone()
+    return row[0], row[1]
+
+
 def record(
     *,
     actor: Any,
@@ -118,17 +142,12 @@ def record(
     # No savepoint: an error here fails the caller's whole transaction anyway.
     with transaction.atomic(using=using, savepoint=False):
         partition = _partition(using)
-        heads = AuditChainHead.objects.using(using).select_for_update()
-        head = heads.filter(partition=partition).first()
-        if head is None:  # first entry of this partition
-            AuditChainHead.objects.using(using).bulk_create(
-                [AuditChainHead(partition=partition)], ignore_conflicts=True
-            )
-            head = heads.get(partition=partition)
+        # Taking the next number locks the partition's head until commit.
+        seq, prev_hash = _next_seq(using, partition)
         actor_id = getattr(actor, "pk", None)
         entry = AuditEntry(
             partition=partition,
-            seq=head.last_seq + 1,
+            seq=seq,
             occurred_at=timezone.now(),
             actor_id=actor_id,
             actor_label=(str(actor) if actor is not None else "system")[:200],
@@ -140,13 +159,12 @@ def record(
             changes=_canonical(changes or {}),
             request_id=current_request_id(),
             client_ip=current_client_ip(),
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
         )
         entry.hash = entry_digest(entry)
-        entry.save(using=using, force_insert=True)
-        AuditChainHead.objects.using(using).filter(partition=partition).update(
-            last_seq=entry.seq, last_hash=entry.hash
-        )
+        sql.insert(entry, using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(_HEAD_HASH, [entry.hash, partition])
     return entry
 
 

@@ -34,7 +34,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from egov.core import audit
+from egov.core import audit, sql
 from egov.core.models import OutboxAttempt, OutboxEvent, WorkerHeartbeat
 
 log = logging.getLogger("egov.outbox")
@@ -91,11 +91,13 @@ def emit(
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    return OutboxEvent.objects.create(
-        topic=topic,
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        payload=audit._canonical(payload or {}),
+    return sql.insert(
+        OutboxEvent(
+            topic=topic,
+            aggregate_type=aggregate_type,
+            aggregate_id=str(aggregate_id),
+            payload=audit._canonical(payload or {}),
+        )
     )
 
 

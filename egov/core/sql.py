@@ -100,3 +100,37 @@ def instance(model: type[models.Model], row: tuple, start: int, using: str = "de
     _select, names = columns(model)
     end = start + len(names)
     return _from_row(model, row[start:end], using), end
+
+
+@functools.cache
+def _insert_statement(model: type[models.Model], using: str) -> tuple[str, list, bool]:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    returning = connection.features.can_return_columns_from_insert
+    statement = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        statement += f" RETURNING {quote(model._meta.pk.column)}"
+    return statement, fields, returning
+
+
+def insert(obj: models.Model, using: str = "default") -> models.Model:
+    """Insert ``obj`` (a new instance of a model with an automatic primary key) as
+    ``obj.save(force_insert=True)`` would, defaults and ``auto_now`` included, but
+    without signals: for the rows every dossier action appends (history, audit,
+    outbox), which have no signal receivers."""
+    model = type(obj)
+    statement, fields, returning = _insert_statement(model, using)
+    connection = connections[using]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, values)
+        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+    return obj

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
-from egov.core import audit, outbox
+from egov.core import audit, outbox, sql
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action, require
 from egov.directory.models import Agency
@@ -127,19 +127,21 @@ def _finish(
     dossier.version += 1
     dossier.save(update_fields=[*(fields or []), "status", "version", "updated_at"])
     step = dossier.current_step
-    DossierEvent.objects.create(
-        dossier=dossier,
-        at=now,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor)[:200],
-        agency=_agency_of(actor),
-        action=transition.value,
-        from_status=from_status,
-        to_status=dossier.status,
-        step_name=step.name if step else "",
-        step_due_at=dossier.step_due_at,
-        note=note,
-        data=audit._canonical(data or {}),
+    sql.insert(
+        DossierEvent(
+            dossier=dossier,
+            at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=str(actor)[:200],
+            agency=_agency_of(actor),
+            action=transition.value,
+            from_status=from_status,
+            to_status=dossier.status,
+            step_name=step.name if step else "",
+            step_due_at=dossier.step_due_at,
+            note=note,
+            data=audit._canonical(data or {}),
+        )
     )
     audit.record(
         actor=actor,
@@ -313,19 +315,21 @@ def _created(
     data: dict | None = None,
 ) -> Dossier:
     # A new dossier is created with version 1 (the model default).
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        at=now,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor)[:200],
-        agency=_agency_of(actor),
-        action=action,
-        from_status="",
-        to_status=dossier.status,
-        step_name=dossier.current_step.name if dossier.current_step else "",
-        step_due_at=dossier.step_due_at,
-        note=note,
-        data=audit._canonical(data or {}),
+    event = sql.insert(
+        DossierEvent(
+            dossier=dossier,
+            at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=str(actor)[:200],
+            agency=_agency_of(actor),
+            action=action,
+            from_status="",
+            to_status=dossier.status,
+            step_name=dossier.current_step.name if dossier.current_step else "",
+            step_due_at=dossier.step_due_at,
+            note=note,
+            data=audit._canonical(data or {}),
+        )
     )
     audit.record(
         actor=actor,

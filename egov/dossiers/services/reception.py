@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from egov.core import sql
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action
 from egov.directory.models import Agency
@@ -61,18 +62,20 @@ def submit_online(
     rules.check_channel(version, Channel.ONLINE)
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
-    dossier = Dossier.objects.create(
-        code=next_code(receiving_agency, timezone.localtime(now).date()),
-        procedure_version=version,
-        receiving_agency=receiving_agency,
-        processing_agency=processing_agency,
-        channel=Channel.ONLINE,
-        status=Status.SUBMITTED,
-        applicant_user=actor,
-        summary=summary or version.name[:1000],
-        submitted_at=now,
-        fee_due=sum(f.amount for f in version.fees.all()),
-        **_applicant_fields(applicant),
+    dossier = sql.insert(
+        Dossier(
+            code=next_code(receiving_agency, timezone.localtime(now).date()),
+            procedure_version=version,
+            receiving_agency=receiving_agency,
+            processing_agency=processing_agency,
+            channel=Channel.ONLINE,
+            status=Status.SUBMITTED,
+            applicant_user=actor,
+            summary=summary or version.name[:1000],
+            submitted_at=now,
+            fee_due=sum(f.amount for f in version.fees.all()),
+            **_applicant_fields(applicant),
+        )
     )
     _save_components(dossier, components, version)
     return _created(dossier, actor=actor, now=now, action="submit_online")
@@ -129,18 +132,20 @@ def receive(
         )
     if outcome == "refused":
         rules.check_reason(reason)
-    dossier = Dossier.objects.create(
-        code=next_code(desk, timezone.localtime(now).date()),
-        procedure_version=version,
-        receiving_agency=desk,
-        processing_agency=processing_agency,
-        channel=channel,
-        status=status,
-        summary=summary or version.name[:1000],
-        sets=sets,
-        submitted_at=now,
-        fee_due=sum(f.amount for f in version.fees.all()),
-        **fields,
+    dossier = sql.insert(
+        Dossier(
+            code=next_code(desk, timezone.localtime(now).date()),
+            procedure_version=version,
+            receiving_agency=desk,
+            processing_agency=processing_agency,
+            channel=channel,
+            status=status,
+            summary=summary or version.name[:1000],
+            sets=sets,
+            submitted_at=now,
+            fee_due=sum(f.amount for f in version.fees.all()),
+            **fields,
+        )
     )
     provided = _save_components(dossier, components, version)
     data: dict[str, Any] = {}
