@@ -151,8 +151,8 @@ def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, 
     )
 
 
-def _queue_key(d: Dossier) -> tuple:
-    return (d.due_at is None, d.due_at or 0, d.pk)
+def _in(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
 
 
 class MergedQueue:
@@ -165,8 +165,9 @@ class MergedQueue:
     compound statement, runs them one by one. Sliced and counted like a queryset, so
     Django's and DRF's paginators take it."""
 
-    def __init__(self, parts: list[QuerySet[Dossier]]):
+    def __init__(self, parts: list[QuerySet[Dossier]], fields: tuple[str, ...] | None = None):
         self.parts = parts
+        self.fields = fields
 
     def count(self) -> int:
         ids = [part.order_by().values("id") for part in self.parts]
@@ -176,13 +177,16 @@ class MergedQueue:
         return self.count()
 
     def only(self, *fields: str) -> MergedQueue:
-        return MergedQueue([part.only(*fields) for part in self.parts])
+        """Read only these fields of the dossiers shown (the others deferred)."""
+        return MergedQueue(self.parts, tuple(dict.fromkeys(("id", *fields))))
 
-    def _heads(self, stop: int) -> list[Dossier]:
-        limited = [part[:stop] for part in self.parts]
+    def _heads(self, stop: int) -> list[tuple]:
+        """(due date, id) of the first ``stop`` dossiers of every part: read from the
+        indexes alone."""
+        limited = [part.values_list("due_at", "id")[:stop] for part in self.parts]
         if connection.features.supports_slicing_ordering_in_compound:
             return list(limited[0].union(*limited[1:], all=True))
-        return [d for part in limited for d in part]
+        return [row for part in limited for row in part]
 
     def __getitem__(self, index: slice) -> list[Dossier]:
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -190,7 +194,13 @@ class MergedQueue:
         start, stop = index.start or 0, index.stop
         if stop is None:
             stop = self.count()
-        return sorted(self._heads(stop), key=_queue_key)[start:stop]
+        heads = sorted(self._heads(stop), key=lambda row: (row[0] is None, row[0] or 0, row[1]))
+        ids = [pk for _due, pk in heads[start:stop]]
+        if not ids:
+            return []
+        rows = sql.fetch(Dossier, f"id IN ({_in(ids)})", ids, only=self.fields)
+        by_id = {d.pk: d for d in rows}
+        return [by_id[pk] for pk in ids]
 
     def __iter__(self):
         return iter(self[:])
@@ -254,10 +264,6 @@ _RARE_ROWS = {
     ),
     "result_files": "result_files",
 }
-
-
-def _in(ids: list[int]) -> str:
-    return ", ".join(["%s"] * len(ids))
 
 
 def _known(manager, rows: list) -> QuerySet:
