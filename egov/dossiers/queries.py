@@ -70,9 +70,9 @@ def attach(dossiers: list[Dossier], agency_ids: set[int] | None = None) -> dict[
     versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
     steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
     wanted = {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
-    agencies = Agency.objects.in_bulk(wanted | (agency_ids or set()))
+    agencies = _by_id(Agency, wanted | (agency_ids or set()))
     assignees = {d.assignee_id for d in dossiers if d.assignee_id}
-    users = get_user_model().objects.in_bulk(assignees) if assignees else {}
+    users = _by_id(get_user_model(), assignees)
     for d in dossiers:
         cache = d._state.fields_cache
         cache["procedure_version"] = versions[d.procedure_version_id]
@@ -153,6 +153,14 @@ def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, 
 
 def _in(ids: list[int]) -> str:
     return ", ".join(["%s"] * len(ids))
+
+
+def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
+    """Rows by primary key, in one statement written once (``egov.core.sql``)."""
+    if not ids:
+        return {}
+    ordered = sorted(ids)
+    return {row.pk: row for row in sql.fetch(model, f"id IN ({_in(ordered)})", ordered)}
 
 
 class MergedQueue:
