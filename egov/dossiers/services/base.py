@@ -112,6 +112,35 @@ def _require_agency(actor: Any, agency: Agency) -> None:
         raise NotPermitted(action="agency", details={"agency": agency.code})
 
 
+def _history(
+    dossier: Dossier,
+    actor: Any,
+    action: str,
+    from_status: str,
+    now: datetime.datetime,
+    note: str,
+    data: dict | None,
+) -> DossierEvent:
+    """The history row of an action (the dossier as it is after it)."""
+    step = dossier.current_step
+    return sql.insert(
+        DossierEvent(
+            dossier=dossier,
+            at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=str(actor)[:200],
+            agency=_agency_of(actor),
+            action=action,
+            from_status=from_status,
+            to_status=dossier.status,
+            step_name=step.name if step else "",
+            step_due_at=dossier.step_due_at,
+            note=note,
+            data=audit._canonical(data or {}),
+        )
+    )
+
+
 def _finish(
     dossier: Dossier,
     *,
@@ -126,23 +155,7 @@ def _finish(
     """Save the changed fields, bump the version, write history, audit and outbox."""
     dossier.version += 1
     dossier.save(update_fields=[*(fields or []), "status", "version", "updated_at"])
-    step = dossier.current_step
-    sql.insert(
-        DossierEvent(
-            dossier=dossier,
-            at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=str(actor)[:200],
-            agency=_agency_of(actor),
-            action=transition.value,
-            from_status=from_status,
-            to_status=dossier.status,
-            step_name=step.name if step else "",
-            step_due_at=dossier.step_due_at,
-            note=note,
-            data=audit._canonical(data or {}),
-        )
-    )
+    _history(dossier, actor, transition.value, from_status, now, note, data)
     audit.record(
         actor=actor,
         action=f"dossier.{transition.value}",
@@ -315,22 +328,7 @@ def _created(
     data: dict | None = None,
 ) -> Dossier:
     # A new dossier is created with version 1 (the model default).
-    event = sql.insert(
-        DossierEvent(
-            dossier=dossier,
-            at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=str(actor)[:200],
-            agency=_agency_of(actor),
-            action=action,
-            from_status="",
-            to_status=dossier.status,
-            step_name=dossier.current_step.name if dossier.current_step else "",
-            step_due_at=dossier.step_due_at,
-            note=note,
-            data=audit._canonical(data or {}),
-        )
-    )
+    event = _history(dossier, actor, action, "", now, note, data)
     audit.record(
         actor=actor,
         action=f"dossier.{action}",
