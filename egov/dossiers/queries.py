@@ -1,5 +1,8 @@
 """Named reads of dossiers: the officer's queues, search and the dossier page. Every
-read goes through the access policy (``permissions.scope``)."""
+read goes through the access policy (``permissions.scope``), except two: the queues,
+which name the officer's own agency and so stay inside the policy by construction
+(``queue_filters``; tested), and the public look-up, which shows what the law makes
+public (``public_lookup``)."""
 
 from __future__ import annotations
 
