@@ -1,6 +1,7 @@
 """End to end: `manage.py serve` starts gunicorn, the task worker and the outbox relay;
 a desk officer logs in over real HTTP on loopback."""
 
+import datetime
 import http.cookiejar
 import re
 import signal
@@ -11,6 +12,10 @@ import time
 import urllib.parse
 import urllib.request
 
+from django.utils import timezone
+
+from egov.core.idempotency import TTL
+from egov.core.models import IdempotencyKey
 from egov.core.tests.processes import child_env
 
 
@@ -25,6 +30,21 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     people.desk_officer.set_password("mat-khau-thu-nghiem")
     people.desk_officer.save(update_fields=["password"])
+    # Housekeeping at start: an expired Idempotency-Key record goes, a fresh one stays.
+    keys = [
+        IdempotencyKey.objects.create(
+            actor=people.citizen,
+            key=name,
+            fingerprint="x",
+            method="POST",
+            path="/",
+            status_code=201,
+        )
+        for name in ("old", "new")
+    ]
+    IdempotencyKey.objects.filter(pk=keys[0].pk).update(
+        created_at=timezone.now() - TTL - datetime.timedelta(minutes=1)
+    )
     port = _free_port()
     env = child_env(
         EGOV_BIND=f"127.0.0.1:{port}",
@@ -49,6 +69,11 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
             except OSError:
                 time.sleep(0.5)
         assert health == 200, "web server up and the relay beating"
+        for _ in range(40):
+            if not IdempotencyKey.objects.filter(key="old").exists():
+                break
+            time.sleep(0.25)
+        assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
 
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))

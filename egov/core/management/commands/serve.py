@@ -1,5 +1,8 @@
 """Start the whole platform on one machine: the web server (gunicorn), the task
-worker and the outbox relay, until Ctrl-C. Used by `make run`."""
+worker and the outbox relay, until Ctrl-C. Used by `make run`. It also does the
+housekeeping: expired Idempotency-Key records are deleted at start and then every
+``EGOV_HOUSEKEEPING_SECONDS`` (on several machines, run ``purge_idempotency_keys``
+from cron instead; docs/operations.md)."""
 
 import os
 import signal
@@ -18,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("EGOV_BIND", "127.0.0.1:8000"))
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("EGOV_WEB_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--housekeeping-seconds",
+            type=float,
+            default=float(os.environ.get("EGOV_HOUSEKEEPING_SECONDS", "3600")),
         )
 
     def handle(self, *args, **options):
@@ -59,8 +67,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        next_housekeeping = 0.0
         try:
             while not stopping:
+                if time.monotonic() >= next_housekeeping:
+                    self._housekeeping()
+                    next_housekeeping = time.monotonic() + options["housekeeping_seconds"]
                 for name, child in children.items():
                     if child.poll() is not None:
                         self.stderr.write(f"{name} exited with {child.returncode}; stopping")
@@ -76,3 +88,18 @@ class Command(BaseCommand):
                     child.wait(timeout=max(deadline - time.monotonic(), 0.1))
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+    def _housekeeping(self) -> None:
+        from django.db import connection
+
+        from egov.core.idempotency import purge_expired
+
+        try:
+            deleted = purge_expired()
+        except Exception as error:  # keep serving; the next round tries again
+            self.stderr.write(f"housekeeping failed: {error}")
+        else:
+            if deleted:
+                self.stdout.write(f"housekeeping: {deleted} expired idempotency key(s) deleted")
+        finally:
+            connection.close()
