@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connections, models
 
-__all__ = ["fetch", "columns"]
+__all__ = ["by_pk", "columns", "fetch", "insert", "instance", "placeholders"]
 
 
 def _fields(model: type[models.Model], only: tuple[str, ...] | None) -> list:
@@ -92,6 +92,22 @@ def fetch(
         cursor.execute(_statement(model, where, only), params)
         rows = cursor.fetchall()
     return [_from_row(model, row, using, only) for row in rows]
+
+
+def placeholders(values: list) -> str:
+    """``%s, %s, ...`` for an ``IN (...)`` condition over ``values``."""
+    return ", ".join(["%s"] * len(values))
+
+
+def by_pk(
+    model: type[models.Model], pks, only: tuple[str, ...] | None = None
+) -> dict[Any, models.Model]:
+    """The instances of ``model`` with these primary keys, by primary key."""
+    if not pks:
+        return {}
+    ordered = sorted(set(pks))
+    where = f"{model._meta.pk.column} IN ({placeholders(ordered)})"
+    return {row.pk: row for row in fetch(model, where, ordered, only=only)}
 
 
 def instance(model: type[models.Model], row: tuple, start: int, using: str = "default"):

@@ -136,7 +136,7 @@ class User(AbstractUser):
 
     @property
     def officer_or_none(self) -> Officer | None:
-        """The officer record with its agency and roles (two queries, once per user
+        """The officer record with its agency and roles (one statement, once per user
         object: every access check of a request needs all three)."""
         if not self.is_officer:
             return None

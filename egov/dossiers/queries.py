@@ -73,9 +73,9 @@ def attach(dossiers: list[Dossier], agency_ids: set[int] | None = None) -> dict[
     versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
     steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
     wanted = {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
-    agencies = _by_id(Agency, wanted | (agency_ids or set()))
+    agencies = sql.by_pk(Agency, wanted | (agency_ids or set()))
     assignees = {d.assignee_id for d in dossiers if d.assignee_id}
-    users = _by_id(get_user_model(), assignees)
+    users = sql.by_pk(get_user_model(), assignees)
     for d in dossiers:
         cache = d._state.fields_cache
         cache["procedure_version"] = versions[d.procedure_version_id]
@@ -154,18 +154,6 @@ def queue_counts(actor: Any, now: datetime.datetime | None = None) -> dict[str, 
     )
 
 
-def _in(ids: list[int]) -> str:
-    return ", ".join(["%s"] * len(ids))
-
-
-def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
-    """Rows by primary key, in one statement written once (``egov.core.sql``)."""
-    if not ids:
-        return {}
-    ordered = sorted(ids)
-    return {row.pk: row for row in sql.fetch(model, f"id IN ({_in(ordered)})", ordered)}
-
-
 class MergedQueue:
     """A queue made of disjoint parts, each read in due-date order from its own index
     and merged here: a page costs one short ordered index scan per part, where one
@@ -209,9 +197,8 @@ class MergedQueue:
         ids = [pk for _due, pk in heads[start:stop]]
         if not ids:
             return []
-        rows = sql.fetch(Dossier, f"id IN ({_in(ids)})", ids, only=self.fields)
-        by_id = {d.pk: d for d in rows}
-        return [by_id[pk] for pk in ids]
+        rows = sql.by_pk(Dossier, ids, only=self.fields)
+        return [rows[pk] for pk in ids]
 
     def __iter__(self):
         return iter(self[:])
@@ -294,13 +281,14 @@ def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
     if not dossiers:
         return dossiers
     ids = [d.pk for d in dossiers]
-    components = sql.fetch(DossierComponent, f"dossier_id IN ({_in(ids)}) ORDER BY id", ids)
-    events = sql.fetch(DossierEvent, f"dossier_id IN ({_in(ids)}) ORDER BY at, id", ids)
+    of_dossiers = f"dossier_id IN ({sql.placeholders(ids)})"
+    components = sql.fetch(DossierComponent, f"{of_dossiers} ORDER BY id", ids)
+    events = sql.fetch(DossierEvent, f"{of_dossiers} ORDER BY at, id", ids)
     agencies = attach(dossiers, {e.agency_id for e in events if e.agency_id})
     for event in events:
         event._state.fields_cache["agency"] = agencies.get(event.agency_id)
     probe = " UNION ALL ".join(
-        f"SELECT '{name}', dossier_id FROM {model._meta.db_table} WHERE dossier_id IN ({_in(ids)})"
+        f"SELECT '{name}', dossier_id FROM {model._meta.db_table} WHERE {of_dossiers}"
         for name, model in (
             ("tasks", DossierTask),
             ("consultations", Consultation),
