@@ -7,7 +7,8 @@ keeps it, so one transaction only ever locks one chain head (no deadlocks) and
 concurrent writers (web processes, workers) mostly lock different heads. Each
 entry stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical JSON)``;
 ``verify_chain`` (management command ``verify_audit``) recomputes every chain
-and reports the first broken entry. Why partitions rather than one chain or
+and reports the first broken entry. On PostgreSQL the head and the entry are written
+by one statement that computes the hash in the database (``_append_parts``). Why partitions rather than one chain or
 batch sealing: docs/decisions/0002-audit-chain.md.
 """
 
@@ -49,8 +50,8 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def entry_digest(entry: AuditEntry) -> str:
-    body = {
+def _body(entry: AuditEntry) -> dict[str, Any]:
+    return {
         "partition": entry.partition,
         "seq": entry.seq,
         "occurred_at": entry.occurred_at.astimezone(datetime.UTC).isoformat(),
@@ -65,8 +66,24 @@ def entry_digest(entry: AuditEntry) -> str:
         "request_id": entry.request_id,
         "client_ip": entry.client_ip,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((entry.prev_hash + canonical).encode()).hexdigest()
+
+
+def _dumps(body: dict[str, Any]) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    return hashlib.sha256((entry.prev_hash + _dumps(_body(entry))).encode()).hexdigest()
+
+
+def _text_before_seq(entry: AuditEntry) -> str:
+    """The canonical JSON of ``entry`` up to its sequence number: ``seq`` is the last
+    key in sorted order, so the whole text is this + the number + ``}`` (the database
+    completes it once it has taken the number)."""
+    body = _body(entry)
+    del body["seq"]
+    assert max(body) < "seq"
+    return _dumps(body)[:-1] + ',"seq":'
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -104,7 +121,9 @@ _NEXT_SEQ = (
     f'UPDATE "{_HEAD_TABLE}" SET "last_seq" = "last_seq" + 1 WHERE "partition" = %s '
     'RETURNING "last_seq", "last_hash"'
 )
-_HEAD_HASH = f'UPDATE "{_HEAD_TABLE}" SET "last_hash" = %s WHERE "partition" = %s'
+_HEAD_HASH = (
+    f'UPDATE "{_HEAD_TABLE}" SET "last_hash" = %s, "last_prev_hash" = %s WHERE "partition" = %s'
+)
 
 
 def _next_seq(using: str, partition: int) -> tuple[int, str]:
@@ -122,6 +141,46 @@ def _next_seq(using: str, partition: int) -> tuple[int, str]:
     return row[0], row[1]
 
 
+def _append_parts(entry: AuditEntry, using: str) -> list[tuple[str, str, list]]:
+    """PostgreSQL: the entry appended in one statement (two ``WITH`` parts for
+    ``sql.insert_all``). An upsert of the partition's head takes the next number (and
+    locks the head until commit; a missing head is created), keeps the old hash as
+    ``last_prev_hash`` and computes the new one in the database from the canonical
+    text; the entry is inserted from the head's new values."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    head = quote(_HEAD_TABLE)
+    before_seq = _text_before_seq(entry)
+    first_hash = hashlib.sha256((GENESIS + before_seq + "1}").encode()).hexdigest()
+    upsert = (
+        f"INSERT INTO {head} (partition, last_seq, last_hash, last_prev_hash) "
+        "VALUES (%s, 1, %s, %s) ON CONFLICT (partition) DO UPDATE SET "
+        f"last_seq = {head}.last_seq + 1, last_prev_hash = {head}.last_hash, "
+        f"last_hash = encode(sha256(convert_to({head}.last_hash || %s || "
+        f"({head}.last_seq + 1)::text || '}}', 'UTF8')), 'hex') "
+        "RETURNING last_seq, last_prev_hash, last_hash"
+    )
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    from_head = {"seq": "audit_head.last_seq", "prev_hash": "audit_head.last_prev_hash"}
+    from_head["hash"] = "audit_head.last_hash"
+    values = [from_head.get(f.attname, "%s") for f in fields]
+    params = [
+        f.get_db_prep_save(f.pre_save(entry, True), connection)
+        for f in fields
+        if f.attname not in from_head
+    ]
+    insert = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(values)} FROM audit_head "
+        f"RETURNING {quote(AuditEntry._meta.pk.column)}, seq, prev_hash, hash"
+    )
+    return [
+        ("audit_head", upsert, [entry.partition, first_hash, GENESIS, before_seq]),
+        ("audit_entry", insert, params),
+    ]
+
+
 def record(
     *,
     actor: Any,
@@ -132,39 +191,49 @@ def record(
     object_repr: str = "",
     agency_id: int | None = None,
     changes: dict[str, Any] | None = None,
+    rows: list[models.Model] | tuple = (),
 ) -> AuditEntry:
-    """Append one audit entry in the current transaction (opened if there is none)."""
+    """Append one audit entry in the current transaction (opened if there is none),
+    after inserting the new instances ``rows`` (what the audited action writes: the
+    dossier's history row, outbox events...; ``sql.insert_all``).
+
+    PostgreSQL: ``rows`` and the entry in one statement, so a read that is audited
+    (one statement, no transaction) or an action costs one round trip here. Elsewhere:
+    the inserts, then the head's next number, the entry, the head's new hash."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:255]
     using = router.db_for_write(AuditEntry)
+    entry = AuditEntry(
+        partition=_partition(using),
+        occurred_at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_label=(str(actor) if actor is not None else "system")[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:255],
+        agency_id=agency_id,
+        changes=_canonical(changes or {}),
+        request_id=current_request_id(),
+        client_ip=current_client_ip(),
+    )
+    if connections[using].vendor == "postgresql":
+        pk, entry.seq, entry.prev_hash, entry.hash = sql.insert_all(
+            list(rows), using, also=_append_parts(entry, using)
+        )
+        entry.pk, entry._state.adding, entry._state.db = pk, False, using
+        return entry
     # No savepoint: an error here fails the caller's whole transaction anyway.
     with transaction.atomic(using=using, savepoint=False):
-        partition = _partition(using)
+        sql.insert_all(list(rows), using)
         # Taking the next number locks the partition's head until commit.
-        seq, prev_hash = _next_seq(using, partition)
-        actor_id = getattr(actor, "pk", None)
-        entry = AuditEntry(
-            partition=partition,
-            seq=seq,
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=(str(actor) if actor is not None else "system")[:200],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:255],
-            agency_id=agency_id,
-            changes=_canonical(changes or {}),
-            request_id=current_request_id(),
-            client_ip=current_client_ip(),
-            prev_hash=prev_hash,
-        )
+        entry.seq, entry.prev_hash = _next_seq(using, entry.partition)
         entry.hash = entry_digest(entry)
         sql.insert(entry, using)
         with connections[using].cursor() as cursor:
-            cursor.execute(_HEAD_HASH, [entry.hash, partition])
+            cursor.execute(_HEAD_HASH, [entry.hash, entry.prev_hash, entry.partition])
     return entry
 
 

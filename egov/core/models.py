@@ -14,6 +14,9 @@ class AuditChainHead(models.Model):
     partition = models.PositiveSmallIntegerField(primary_key=True)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # The prev_hash of the last entry, so that one UPDATE ... RETURNING gives the new
+    # entry both ends of its link (PostgreSQL, egov.core.audit).
+    last_prev_hash = models.CharField(max_length=64, default="0" * 64)
 
 
 class AuditEntry(models.Model):

@@ -79,7 +79,7 @@ def handlers_for(topic: str) -> list[tuple[str, Handler]]:
     return [(name, fn) for pattern, name, fn in _handlers if fnmatch.fnmatchcase(topic, pattern)]
 
 
-def emit(
+def event(
     *,
     topic: str,
     aggregate: models.Model | None = None,
@@ -87,18 +87,22 @@ def emit(
     aggregate_id: str | int = "",
     payload: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """Append an event to the outbox in the current transaction."""
+    """A new outbox event, not saved yet: ``emit`` it, or pass it to ``audit.record``
+    (``rows``) to write it with the audit entry of the same action."""
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    return sql.insert(
-        OutboxEvent(
-            topic=topic,
-            aggregate_type=aggregate_type,
-            aggregate_id=str(aggregate_id),
-            payload=audit._canonical(payload or {}),
-        )
+    return OutboxEvent(
+        topic=topic,
+        aggregate_type=aggregate_type,
+        aggregate_id=str(aggregate_id),
+        payload=audit._canonical(payload or {}),
     )
+
+
+def emit(**kwargs: Any) -> OutboxEvent:
+    """Append an event to the outbox in the current transaction (arguments: ``event``)."""
+    return sql.insert(event(**kwargs))
 
 
 def backoff(attempt: int) -> timedelta:

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from egov.core.api import InputSerializer
 from egov.dossiers.lifecycle import allowed_from
 from egov.dossiers.models import Channel, Dossier
 
@@ -254,7 +255,10 @@ class VersionedSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
-class ReceiveSerializer(serializers.Serializer):
+class ReceiveSerializer(InputSerializer):
+    """Hồ sơ giấy tiếp nhận tại quầy hoặc qua bưu chính / a paper dossier received at the
+    counter or by post."""
+
     procedure = serializers.CharField(max_length=30)
     channel = serializers.ChoiceField(choices=Channel.choices, help_text="counter or post")
     applicant = ApplicantInSerializer()
@@ -269,7 +273,9 @@ class ReceiveSerializer(serializers.Serializer):
     sets = serializers.IntegerField(min_value=1, max_value=100, default=1)
 
 
-class SubmitOnlineSerializer(serializers.Serializer):
+class SubmitOnlineSerializer(InputSerializer):
+    """Hồ sơ nộp trực tuyến / a dossier submitted online."""
+
     procedure = serializers.CharField(max_length=30)
     receiving_agency = serializers.CharField(max_length=13)
     processing_agency = serializers.CharField(max_length=13, required=False, allow_blank=True)

@@ -50,19 +50,35 @@ class ComponentInput:
 
 def next_code(agency: Agency, day: datetime.date) -> str:
     """The next dossier code ``<agency identifier>-<YYMMDD>-<NNNN>`` (Circular 01/2018
-    art. 19). One upsert in the caller's transaction: the counter row stays locked
-    until commit, so concurrent receptions at one agency get unique, gap-free numbers
-    and a rolled-back reception gives its number back."""
+    art. 19); see ``_take_code``."""
+    return _take_code(agency, day)[0]
+
+
+def _take_code(agency: Agency, day: datetime.date) -> tuple[str, int | None]:
+    """The next dossier code of ``agency`` on ``day`` and, on PostgreSQL, the new
+    dossier's primary key (so that its components, history, audit entry and outbox
+    event are written with it in one statement: ``_created``).
+
+    One upsert in the caller's transaction: the counter row stays locked until commit,
+    so concurrent receptions at one agency get unique, gap-free numbers and a
+    rolled-back reception gives its number back."""
     table = "dossiers_dossiercounter"
+    next_id = sql.next_id_sql(Dossier)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
             f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
+            f"RETURNING last{', ' + next_id if next_id else ''}",
             [agency.pk, day],
         )
-        number = cursor.fetchone()[0]
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+        row = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{row[0]:04d}", (row[1] if next_id else None)
+
+
+def _new_dossier(receiving_agency: Agency, now: datetime.datetime, **fields: Any) -> Dossier:
+    """A new dossier (not saved yet) with its code taken now (``_take_code``)."""
+    code, pk = _take_code(receiving_agency, timezone.localtime(now).date())
+    return Dossier(pk=pk, code=code, receiving_agency=receiving_agency, **fields)
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -121,23 +137,21 @@ def _history(
     note: str,
     data: dict | None,
 ) -> DossierEvent:
-    """The history row of an action (the dossier as it is after it)."""
+    """The history row of an action (the dossier as it is after it), not saved yet."""
     step = dossier.current_step
-    return sql.insert(
-        DossierEvent(
-            dossier=dossier,
-            at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=str(actor)[:200],
-            agency=_agency_of(actor),
-            action=action,
-            from_status=from_status,
-            to_status=dossier.status,
-            step_name=step.name if step else "",
-            step_due_at=dossier.step_due_at,
-            note=note,
-            data=audit._canonical(data or {}),
-        )
+    return DossierEvent(
+        dossier=dossier,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor)[:200],
+        agency=_agency_of(actor),
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        step_name=step.name if step else "",
+        step_due_at=dossier.step_due_at,
+        note=note,
+        data=audit._canonical(data or {}),
     )
 
 
@@ -155,16 +169,31 @@ def _finish(
     """Save the changed fields, bump the version, write history, audit and outbox."""
     dossier.version += 1
     dossier.save(update_fields=[*(fields or []), "status", "version", "updated_at"])
-    _history(dossier, actor, transition.value, from_status, now, note, data)
-    audit.record(
+    _record(
+        dossier,
         actor=actor,
-        action=f"dossier.{transition.value}",
-        obj=dossier,
+        action=transition.value,
+        rows=[_history(dossier, actor, transition.value, from_status, now, note, data)],
         agency_id=dossier.processing_agency_id,
         changes={"status": [from_status, dossier.status], **({"data": data} if data else {})},
     )
-    outbox.emit(
-        topic=f"dossier.{transition.value}",
+    return dossier
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    action: str,
+    rows: list,
+    agency_id: int | None,
+    changes: dict[str, Any],
+) -> None:
+    """The new ``rows`` of an action (the dossier itself when new, its history row...),
+    its audit entry and its outbox event, in one statement on PostgreSQL
+    (``audit.record``)."""
+    event = outbox.event(
+        topic=f"dossier.{action}",
         aggregate=dossier,
         payload={
             "code": dossier.code,
@@ -173,7 +202,14 @@ def _finish(
             "version": dossier.version,
         },
     )
-    return dossier
+    audit.record(
+        actor=actor,
+        action=f"dossier.{action}",
+        obj=dossier,
+        agency_id=agency_id,
+        changes=changes,
+        rows=[*rows, event],
+    )
 
 
 def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
@@ -206,6 +242,20 @@ def _save_components(
     version: ProcedureVersion,
     supplement_round: int = 0,
 ) -> set[int]:
+    provided, rows = _component_rows(dossier, items, version, supplement_round)
+    DossierComponent.objects.bulk_create(rows)
+    _written(dossier, rows)
+    return provided
+
+
+def _component_rows(
+    dossier: Dossier,
+    items: list[ComponentInput],
+    version: ProcedureVersion,
+    supplement_round: int = 0,
+) -> tuple[set[int], list[DossierComponent]]:
+    """The checklist lines as component rows (not saved yet) and the procedure's
+    components among them that were handed in. Files are checked by their content."""
     known = {c.pk: c for c in version.components.all()}
     provided: set[int] = set()
     rows = []
@@ -241,9 +291,7 @@ def _save_components(
                 supplement_round=supplement_round,
             )
         )
-    DossierComponent.objects.bulk_create(rows)
-    _written(dossier, rows)
-    return provided
+    return provided, rows
 
 
 def _written(dossier: Dossier, rows: list[DossierComponent]) -> None:
@@ -255,6 +303,16 @@ def _written(dossier: Dossier, rows: list[DossierComponent]) -> None:
 def _missing_rows(
     dossier: Dossier, version: ProcedureVersion, missing: list[int], round_no: int
 ) -> list[str]:
+    names, rows = _missing_component_rows(dossier, version, missing, round_no)
+    DossierComponent.objects.bulk_create(rows)
+    _written(dossier, rows)
+    return names
+
+
+def _missing_component_rows(
+    dossier: Dossier, version: ProcedureVersion, missing: list[int], round_no: int
+) -> tuple[list[str], list[DossierComponent]]:
+    """The names of the ``missing`` components and their rows (not saved yet)."""
     known = {c.pk: c for c in version.components.all()}
     unknown = [m for m in missing if m not in known]
     if unknown or not missing:
@@ -275,9 +333,7 @@ def _missing_rows(
         )
         for m in missing
     ]
-    DossierComponent.objects.bulk_create(rows)
-    _written(dossier, rows)
-    return [known[m].name for m in missing]
+    return [known[m].name for m in missing], rows
 
 
 def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
@@ -324,33 +380,32 @@ def _created(
     actor: Any,
     now: datetime.datetime,
     action: str,
+    components: list[DossierComponent],
     note: str = "",
     data: dict | None = None,
 ) -> Dossier:
+    """Write a new dossier (from ``_new_dossier``) with its component rows, history
+    row, audit entry and outbox event: one statement on PostgreSQL."""
     # A new dossier is created with version 1 (the model default).
+    if dossier.pk is None:  # no key reserved (SQLite): first the dossier, then the rest
+        sql.insert(dossier)
+        new = []
+    else:
+        new = [dossier]
     event = _history(dossier, actor, action, "", now, note, data)
-    audit.record(
+    _record(
+        dossier,
         actor=actor,
-        action=f"dossier.{action}",
-        obj=dossier,
+        action=action,
+        rows=[*new, *components, event],
         agency_id=dossier.receiving_agency_id,
         changes={"after": {"status": dossier.status, "code": dossier.code}},
-    )
-    outbox.emit(
-        topic=f"dossier.{action}",
-        aggregate=dossier,
-        payload={
-            "code": dossier.code,
-            "status": dossier.status,
-            "national_status": dossier.national_status,
-            "version": 1,
-        },
     )
     # What was written, for the answer to the creating request (see
     # ``queries.use_written_rows``); a new dossier has no inter-agency part,
     # consultation or result file yet.
     dossier.written_rows = {
-        "components": dossier.__dict__.pop("_written_components", []),
+        "components": components,
         "events": [event],
         "tasks": [],
         "consultations": [],

@@ -7,9 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from egov.core import sql
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action
 from egov.directory.models import Agency
@@ -27,18 +25,20 @@ from egov.dossiers.services.base import (
     _applicant_fields,
     _begin,
     _can_act_for_applicant,
+    _component_rows,
     _created,
     _default_processing_agency,
     _finish,
     _lock,
+    _missing_component_rows,
     _missing_rows,
+    _new_dossier,
     _next_round,
     _now,
     _offered_version,
     _reception_desk,
     _save_components,
     _set_received,
-    next_code,
 )
 
 
@@ -62,23 +62,21 @@ def submit_online(
     rules.check_channel(version, Channel.ONLINE)
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
-    dossier = sql.insert(
-        Dossier(
-            code=next_code(receiving_agency, timezone.localtime(now).date()),
-            procedure_version=version,
-            receiving_agency=receiving_agency,
-            processing_agency=processing_agency,
-            channel=Channel.ONLINE,
-            status=Status.SUBMITTED,
-            applicant_user=actor,
-            summary=summary or version.name[:1000],
-            submitted_at=now,
-            fee_due=sum(f.amount for f in version.fees.all()),
-            **_applicant_fields(applicant),
-        )
+    dossier = _new_dossier(
+        receiving_agency,
+        now,
+        procedure_version=version,
+        processing_agency=processing_agency,
+        channel=Channel.ONLINE,
+        status=Status.SUBMITTED,
+        applicant_user=actor,
+        summary=summary or version.name[:1000],
+        submitted_at=now,
+        fee_due=sum(f.amount for f in version.fees.all()),
+        **_applicant_fields(applicant),
     )
-    _save_components(dossier, components, version)
-    return _created(dossier, actor=actor, now=now, action="submit_online")
+    _provided, rows = _component_rows(dossier, components, version)
+    return _created(dossier, actor=actor, now=now, action="submit_online", components=rows)
 
 
 @transaction.atomic
@@ -132,31 +130,37 @@ def receive(
         )
     if outcome == "refused":
         rules.check_reason(reason)
-    dossier = sql.insert(
-        Dossier(
-            code=next_code(desk, timezone.localtime(now).date()),
-            procedure_version=version,
-            receiving_agency=desk,
-            processing_agency=processing_agency,
-            channel=channel,
-            status=status,
-            summary=summary or version.name[:1000],
-            sets=sets,
-            submitted_at=now,
-            fee_due=sum(f.amount for f in version.fees.all()),
-            **fields,
-        )
+    dossier = _new_dossier(
+        desk,
+        now,
+        procedure_version=version,
+        processing_agency=processing_agency,
+        channel=channel,
+        status=status,
+        summary=summary or version.name[:1000],
+        sets=sets,
+        submitted_at=now,
+        fee_due=sum(f.amount for f in version.fees.all()),
+        **fields,
     )
-    provided = _save_components(dossier, components, version)
+    provided, rows = _component_rows(dossier, components, version)
     data: dict[str, Any] = {}
     if outcome == "complete":
         rules.check_mandatory_components(version, provided)
         _set_received(dossier, now)
-        dossier.save(update_fields=RECEIVED_FIELDS)
     elif outcome == "incomplete":
-        data["missing"] = _missing_rows(dossier, version, missing or [], round_no=1)
+        data["missing"], missing_rows = _missing_component_rows(
+            dossier, version, missing or [], round_no=1
+        )
+        rows += missing_rows
     return _created(
-        dossier, actor=actor, now=now, action=f"receive_{outcome}", note=reason, data=data
+        dossier,
+        actor=actor,
+        now=now,
+        action=f"receive_{outcome}",
+        components=rows,
+        note=reason,
+        data=data,
     )
 
 

@@ -1,5 +1,6 @@
 """Dossier codes under concurrency: several processes receiving at one agency on one
-day get unique, gap-free sequence numbers (Circular 01/2018 art. 19)."""
+day get unique, gap-free sequence numbers (Circular 01/2018 art. 19). They all write
+to one audit chain too, which must stay intact."""
 
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from egov.core.audit import verify_chain
+from egov.core.models import AuditEntry
 from egov.core.tests.processes import child_env
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
@@ -19,7 +22,9 @@ from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_ch
 def test_parallel_receptions_at_one_agency_get_unique_gap_free_codes(committed_db, people, places):
     version = district_procedure()
     processes, per_process = 4, 15
-    env = child_env()
+    # One audit partition: every reception also contends for the same chain head.
+    env = child_env(EGOV_AUDIT_PARTITIONS="1")
+    entries_before = AuditEntry.objects.count()
     script = Path(__file__).with_name("reception_process.py")
     workers = [
         subprocess.Popen(
@@ -35,6 +40,9 @@ def test_parallel_receptions_at_one_agency_get_unique_gap_free_codes(committed_d
     day = timezone.localdate().strftime("%y%m%d")
     expected = [f"{places.district.code}-{day}-{n:04d}" for n in range(1, 61)]
     assert codes == expected  # unique and without gaps
+    assert AuditEntry.objects.filter(action="dossier.receive_complete").count() == 60
+    assert AuditEntry.objects.count() == entries_before + 60
+    assert verify_chain()[1] == []
 
 
 def test_a_rolled_back_reception_gives_its_number_back(people, places):
