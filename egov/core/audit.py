@@ -8,8 +8,8 @@ concurrent writers (web processes, workers) mostly lock different heads. Each
 entry stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical JSON)``;
 ``verify_chain`` (management command ``verify_audit``) recomputes every chain
 and reports the first broken entry. On PostgreSQL the head and the entry are written
-by one statement that computes the hash in the database (``_append_parts``). Why partitions rather than one chain or
-batch sealing: docs/decisions/0002-audit-chain.md.
+by one statement that computes the hash in the database (``_append_parts``). Why
+partitions rather than one chain or batch sealing: docs/decisions/0002-audit-chain.md.
 """
 
 from __future__ import annotations
