@@ -336,30 +336,15 @@ def dossier_detail(actor: Any, code: str) -> Dossier | None:
     return load_rows(found)[0] if found else None
 
 
-_LOOKUP_FIELDS = (
-    "id",
-    "code",
-    "status",
-    "outcome",
-    "procedure_version_id",
-    "receiving_agency_id",
-    "processing_agency_id",
-    "current_step_id",
-    "assignee_id",
-    "applicant_user_id",
-    "submitted_at",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-)
+# What the look-up shows anyone: code, procedure name (from the version), status.
+_LOOKUP_FIELDS = ("id", "code", "status", "procedure_version_id", "applicant_user_id")
 
 
 def public_lookup(code: str) -> Dossier | None:
     """The public look-up by code (Circular 01/2018 art. 16): no access check, the
-    caller shows only the code, procedure name and completion status (and more to the
-    owner, see ``attach``). Reads only the dossier's own columns; the procedure name
-    comes from the catalogue cache."""
+    caller shows only the code, procedure name and completion status (the owner sees
+    more: ``owner_view``). Reads only those columns; the procedure name comes from the
+    catalogue cache."""
     found = sql.fetch(Dossier, "code = %s", [code], only=_LOOKUP_FIELDS)
     if not found:
         return None
@@ -367,6 +352,14 @@ def public_lookup(code: str) -> Dossier | None:
     version = catalog_cache.version(dossier.procedure_version_id)
     dossier._state.fields_cache["procedure_version"] = version
     return dossier
+
+
+def owner_view(dossier: Dossier) -> Dossier:
+    """The whole row of a dossier found by ``public_lookup``, for its owner, with its
+    references (``attach``)."""
+    [full] = sql.fetch(Dossier, "id = %s", [dossier.pk])
+    attach([full])
+    return full
 
 
 def visible_tasks(actor: Any, dossier: Dossier) -> list:

@@ -81,7 +81,7 @@ def present(dossier: Dossier, user: Any) -> dict[str, Any]:
     }
     if not is_owner(user, dossier):
         return data
-    queries.attach([dossier])
+    dossier = queries.owner_view(dossier)
     step = dossier.current_step
     data.update(
         owner=True,
