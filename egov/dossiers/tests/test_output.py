@@ -103,3 +103,35 @@ def test_every_queue_stays_within_what_the_officer_may_see(demo):
             nonempty += bool(listed)
             merged += bool(listed) and isinstance(queue, queries.MergedQueue)
     assert nonempty >= 6 and merged >= 2
+
+
+def test_object_checks_agree_with_the_list_filter(demo):
+    """``can`` answers most checks from memory (``permissions._surely``): for every demo
+    account, dossier and action it must say what the filter says, and the page opens
+    exactly the dossiers the list shows."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from egov.core import permissions
+    from egov.core.permissions import Action, can, scope
+
+    actors = [AnonymousUser(), *User.objects.order_by("pk")]
+    dossiers = list(Dossier.objects.order_by("pk"))
+    in_memory = 0
+    for actor in actors:
+        for action in Action:
+            try:
+                listed = set(
+                    scope(actor, action, Dossier.objects.all()).values_list("pk", flat=True)
+                )
+            except LookupError:
+                continue
+            for dossier in dossiers:
+                allowed = dossier.pk in listed
+                assert can(actor, action, dossier) == allowed, (actor, action, dossier.code)
+                if permissions._surely(actor, action, dossier):
+                    assert allowed, (actor, action, dossier.code)
+                    in_memory += 1
+        visible = set(queries.visible(actor).values_list("pk", flat=True))
+        opened = {d.pk for d in dossiers if queries.dossier_detail(actor, d.code) is not None}
+        assert opened == visible, actor
+    assert in_memory >= 100
