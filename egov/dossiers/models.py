@@ -155,6 +155,14 @@ class Dossier(models.Model):
                 name="dossier_open_processing",
             ),
             models.Index(fields=["assignee", "status"], name="dossier_assignee"),
+            # Search by tax code (queries.search); most dossiers are citizens' and have
+            # none, so the index only holds businesses' dossiers.
+            models.Index(
+                fields=["applicant_tax_code"],
+                condition=~models.Q(applicant_tax_code=""),
+                opclasses=["varchar_pattern_ops"],  # also for a prefix (PostgreSQL)
+                name="dossier_tax_code",
+            ),
         ]
         verbose_name = "hồ sơ (dossier)"
         verbose_name_plural = "hồ sơ (dossiers)"

@@ -389,8 +389,26 @@ def test_search_by_code_name_and_id_number(people, version):
     from egov.dossiers import queries
 
     dossier = receive(people, version)
-    for text in (dossier.code, "Thị Lan", APPLICANT["id_number"]):
+    business = receive(
+        people,
+        version,
+        applicant={
+            "type": "business",
+            "name": "Công ty TNHH 0101234567 Bắc Kạn",
+            "tax_code": "0101234567-001",
+            "address": "Phường Đức Xuân",
+        },
+    )
+    for text in (dossier.code, "Thị Lan", APPLICANT["id_number"], " thị lan "):
         assert list(queries.search(people.desk_officer, text=text)) == [dossier]
+    # What the officer types decides where to look: a code's start (any case), a tax
+    # or ID number, or a part of the name.
+    prefix = dossier.code[:14].lower()
+    assert set(queries.search(people.desk_officer, text=prefix)) == {dossier, business}
+    assert list(queries.search(people.desk_officer, text="0101234567-001")) == [business]
+    assert list(queries.search(people.desk_officer, text="0101234567")) == [business]
+    assert list(queries.search(people.desk_officer, text="0202020202")) == []
+    assert list(queries.search(people.desk_officer, text="TNHH 0101")) == [business]
     assert list(queries.search(people.foreign_officer, text=dossier.code)) == []
 
 
