@@ -1,8 +1,9 @@
-"""Shared records: the audit log ("nhật ký") and the transactional outbox."""
+"""Shared records: the audit log ("nhật ký"), the transactional outbox, sessions."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -152,3 +153,27 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id}:{self.key} {self.method} {self.path} -> {self.status_code}"
+
+
+class Session(AbstractBaseSession):
+    """A login session (Django's, plus the account it belongs to), so that every
+    authenticated request reads its session and its user in one statement
+    (egov/core/sessions.py). Deleting an account ends its sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from egov.core.sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "phiên đăng nhập (session)"
+        verbose_name_plural = "phiên đăng nhập (sessions)"

@@ -1,11 +1,10 @@
 """egov.core.sql reads the same objects as the ORM, on both databases."""
 
-from django.contrib.sessions.models import Session
 from django.forms.models import model_to_dict
 
 from egov.core import sql
 from egov.core.audit import record
-from egov.core.models import AuditEntry
+from egov.core.models import AuditEntry, Session
 
 
 def _fields(obj):
