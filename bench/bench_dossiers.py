@@ -191,7 +191,7 @@ def _queue_sizes(officers) -> str:
 
     sizes = []
     for session, _agency, role in officers[:6]:
-        from django.contrib.sessions.models import Session
+        from egov.core.models import Session
 
         user_id = Session.objects.get(session_key=session).get_decoded()["_auth_user_id"]
         user = User.objects.get(pk=user_id)
