@@ -161,8 +161,11 @@ def _append_parts(entry: AuditEntry, using: str) -> list[tuple[str, str, list]]:
         "RETURNING last_seq, last_prev_hash, last_hash"
     )
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    from_head = {"seq": "audit_head.last_seq", "prev_hash": "audit_head.last_prev_hash"}
-    from_head["hash"] = "audit_head.last_hash"
+    from_head = {
+        "seq": "audit_head.last_seq",
+        "prev_hash": "audit_head.last_prev_hash",
+        "hash": "audit_head.last_hash",
+    }
     values = [from_head.get(f.attname, "%s") for f in fields]
     params = [
         f.get_db_prep_save(f.pre_save(entry, True), connection)

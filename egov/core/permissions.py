@@ -185,13 +185,10 @@ def _surely(actor: Any, action: Action, obj: models.Model) -> bool:
                 return True
             continue
         agency = agency or _actor_agency(actor)
-        if agency is None:
+        if agency is None or not _holds(agency, _agency_condition(scope, agency)):
             continue
-        for lookup in resource.agency_lookups:
-            if _direct_id(obj, lookup) == agency.pk and _holds(
-                agency, _agency_condition(scope, agency)
-            ):
-                return True
+        if any(_direct_id(obj, lookup) == agency.pk for lookup in resource.agency_lookups):
+            return True
     return False
 
 

@@ -244,7 +244,6 @@ def _save_components(
 ) -> set[int]:
     provided, rows = _component_rows(dossier, items, version, supplement_round)
     DossierComponent.objects.bulk_create(rows)
-    _written(dossier, rows)
     return provided
 
 
@@ -294,18 +293,11 @@ def _component_rows(
     return provided, rows
 
 
-def _written(dossier: Dossier, rows: list[DossierComponent]) -> None:
-    """Remember the component rows written for ``dossier`` in this request, so that
-    the answer to a creation shows them without reading them back."""
-    dossier.__dict__.setdefault("_written_components", []).extend(rows)
-
-
 def _missing_rows(
     dossier: Dossier, version: ProcedureVersion, missing: list[int], round_no: int
 ) -> list[str]:
     names, rows = _missing_component_rows(dossier, version, missing, round_no)
     DossierComponent.objects.bulk_create(rows)
-    _written(dossier, rows)
     return names
 
 
