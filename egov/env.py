@@ -58,7 +58,9 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            # Statements are prepared on the server only where asked for
+            # (``egov.core.sql.prepared_cursor``); Django's default disables it.
+            "OPTIONS": {**options, "prepare_threshold": int(options.get("prepare_threshold", 5))},
         }
     if parsed.scheme == "sqlite":
         return sqlite_database(unquote(parsed.path))

@@ -9,7 +9,9 @@ Drafts are invisible to the public and to reception (see ``queries``).
 
 from __future__ import annotations
 
+import functools
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -87,6 +89,19 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+@dataclass(frozen=True)
+class VersionItems:
+    """``ProcedureVersion.items``: its components by primary key (in order), the total
+    of its fees (VND), the agencies named as competent and their ids, the competent
+    tiers' ids."""
+
+    components: dict[int, Component]
+    fee_total: int
+    agencies: tuple
+    agency_ids: frozenset[int]
+    tier_ids: frozenset[int]
 
 
 class ProcedureVersion(models.Model):
@@ -175,6 +190,20 @@ class ProcedureVersion(models.Model):
     @property
     def code(self) -> str:
         return self.procedure.code
+
+    @functools.cached_property
+    def items(self) -> VersionItems:
+        """What reception checks against, read once as plain values (from the
+        prefetched rows when there are some). A published version never changes, so the
+        catalogue cache keeps them with it; a draft being edited: read it again."""
+        agencies = tuple(self.agencies.all())
+        return VersionItems(
+            components={c.pk: c for c in self.components.all()},
+            fee_total=sum(f.amount for f in self.fees.all()),
+            agencies=agencies,
+            agency_ids=frozenset(a.pk for a in agencies),
+            tier_ids=frozenset(t.pk for t in self.tiers.all()),
+        )
 
     @property
     def is_draft(self) -> bool:

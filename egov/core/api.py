@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from egov.core import quickcheck
 from egov.core.errors import DomainError
 
 _DRF_CODES = {
@@ -79,6 +81,28 @@ class InputSerializer(serializers.Serializer):
     @functools.cached_property
     def _own_fields(self):
         return serializers.Serializer.fields.func(self)
+
+    def is_valid(self, *, raise_exception: bool = False) -> bool:
+        """As DRF's, but a well-formed body is checked by ``quickcheck`` first (same
+        result); anything unusual goes through the serializer as usual."""
+        if (
+            not hasattr(self, "_validated_data")
+            and hasattr(self, "initial_data")
+            and not (self._context or getattr(self, "partial", False) or self.instance)
+        ):
+            checker = _checkers.get(type(self), quickcheck.FALLBACK)
+            if checker is quickcheck.FALLBACK:
+                checker = _checkers[type(self)] = quickcheck.compile_checker(self)
+            if checker is not None:
+                checked = checker(self.initial_data)
+                if checked is not quickcheck.FALLBACK:
+                    self._validated_data, self._errors = checked, {}
+                    return True
+        return super().is_valid(raise_exception=raise_exception)
+
+
+# Serializer class -> its compiled checker (None: it has no fast path).
+_checkers: dict[type, Any] = {}
 
 
 def exception_handler(exc, context):

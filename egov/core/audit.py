@@ -15,6 +15,7 @@ partitions rather than one chain or batch sealing: docs/decisions/0002-audit-cha
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import random
@@ -141,47 +142,64 @@ def _next_seq(using: str, partition: int) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def _append_parts(entry: AuditEntry, using: str) -> list[tuple[str, str, list]]:
-    """PostgreSQL: the entry appended in one statement (two ``WITH`` parts for
-    ``sql.insert_all``). An upsert of the partition's head takes the next number (and
-    locks the head until commit; a missing head is created), keeps the old hash as
-    ``last_prev_hash`` and computes the new one in the database from the canonical
-    text; the entry is inserted from the head's new values."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
+def _append_parts(
+    entry: AuditEntry, using: str, key: sql.Key | None = None
+) -> list[tuple[str, str, list]]:
+    """PostgreSQL: the entry appended in one statement (three ``WITH`` parts for
+    ``sql.insert_all``; ``_append_sql``), with its canonical text up to the sequence
+    number, the partition and its row as parameters."""
+    text, upsert, insert = _append_sql(using, key.columns if key else ())
+    row = sql._document(entry, sql._writers(AuditEntry, False), connections[using], key)
+    return [
+        ("audit_text", text, [_text_before_seq(entry)]),
+        ("audit_head", upsert, [entry.partition, GENESIS, GENESIS]),
+        ("audit_entry", insert, [json.dumps(row, default=sql._json)]),
+    ]
+
+
+@functools.cache
+def _append_sql(using: str, key: tuple[str, ...]) -> tuple[str, str, str]:
+    """An upsert of the partition's head takes the next number (and locks the head
+    until commit; a missing head is created), keeps the old hash as ``last_prev_hash``
+    and computes the new one in the database from the canonical text; the entry is
+    inserted from the head's new values. With a ``key`` (the columns of a ``sql.Key``:
+    a new dossier's code and id, taken by the same statement) the text and the entry
+    get the key's values in place of its tokens, and nothing is written without a key
+    row."""
+    quote = connections[using].ops.quote_name
     head = quote(_HEAD_TABLE)
-    before_seq = _text_before_seq(entry)
-    first_hash = hashlib.sha256((GENESIS + before_seq + "1}").encode()).hexdigest()
+    if key:
+        text = f"SELECT {sql.fill('%s::text', key, as_text=True)} AS text FROM k"
+    else:
+        text = "SELECT %s::text AS text"
+
+    def digest(expression: str) -> str:
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+
+    first = digest("%s || t.text || '1}'")  # the first entry of the partition
     upsert = (
         f"INSERT INTO {head} (partition, last_seq, last_hash, last_prev_hash) "
-        "VALUES (%s, 1, %s, %s) ON CONFLICT (partition) DO UPDATE SET "
-        f"last_seq = {head}.last_seq + 1, last_prev_hash = {head}.last_hash, "
-        f"last_hash = encode(sha256(convert_to({head}.last_hash || %s || "
-        f"({head}.last_seq + 1)::text || '}}', 'UTF8')), 'hex') "
-        "RETURNING last_seq, last_prev_hash, last_hash"
+        f"SELECT %s, 1, {first}, %s FROM audit_text t "
+        "ON CONFLICT (partition) DO UPDATE SET "
+        f"last_seq = {head}.last_seq + 1, last_prev_hash = {head}.last_hash, last_hash = "
+        + digest(
+            f"{head}.last_hash || (SELECT text FROM audit_text) || "
+            f"({head}.last_seq + 1)::text || '}}'"
+        )
+        + " RETURNING last_seq, last_prev_hash, last_hash"
     )
+    table = quote(AuditEntry._meta.db_table)
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    from_head = {
-        "seq": "audit_head.last_seq",
-        "prev_hash": "audit_head.last_prev_hash",
-        "hash": "audit_head.last_hash",
-    }
-    values = [from_head.get(f.attname, "%s") for f in fields]
-    params = [
-        f.get_db_prep_save(f.pre_save(entry, True), connection)
-        for f in fields
-        if f.attname not in from_head
-    ]
+    from_head = {"seq": "h.last_seq", "prev_hash": "h.last_prev_hash", "hash": "h.last_hash"}
+    values = ", ".join(from_head.get(f.attname, f"r.{quote(f.column)}") for f in fields)
+    document = sql.fill("%s::text", key) if key else "%s"
+    source = f"audit_head h, {'k, ' if key else ''}"
     insert = (
-        f"INSERT INTO {quote(AuditEntry._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT {', '.join(values)} FROM audit_head "
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {values} FROM {source}jsonb_populate_record(NULL::{table}, {document}::jsonb) r "
         f"RETURNING {quote(AuditEntry._meta.pk.column)}, seq, prev_hash, hash"
     )
-    return [
-        ("audit_head", upsert, [entry.partition, first_hash, GENESIS, before_seq]),
-        ("audit_entry", insert, params),
-    ]
+    return text, upsert, insert
 
 
 def record(
@@ -195,14 +213,18 @@ def record(
     agency_id: int | None = None,
     changes: dict[str, Any] | None = None,
     rows: list[models.Model] | tuple = (),
-) -> AuditEntry:
+    key: sql.Key | None = None,
+) -> AuditEntry | None:
     """Append one audit entry in the current transaction (opened if there is none),
     after inserting the new instances ``rows`` (what the audited action writes: the
     dossier's history row, outbox events...; ``sql.insert_all``).
 
     PostgreSQL: ``rows`` and the entry in one statement, so a read that is audited
-    (one statement, no transaction) or an action costs one round trip here. Elsewhere:
-    the inserts, then the head's next number, the entry, the head's new hash."""
+    (one statement, no transaction) or an action costs one round trip here; with a
+    ``key`` (``sql.Key``: a new dossier's code and id) that statement also takes it,
+    and None is returned if the key's statement gave no row (nothing was written).
+    Elsewhere: the inserts, then the head's next number, the entry, the head's new
+    hash."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -223,11 +245,14 @@ def record(
         client_ip=current_client_ip(),
     )
     if connections[using].vendor == "postgresql":
-        pk, entry.seq, entry.prev_hash, entry.hash = sql.insert_all(
-            list(rows), using, also=_append_parts(entry, using)
-        )
+        written = sql.insert_all(list(rows), using, also=_append_parts(entry, using, key), key=key)
+        if written is None:
+            return None
+        pk, entry.seq, entry.prev_hash, entry.hash = written
         entry.pk, entry._state.adding, entry._state.db = pk, False, using
         return entry
+    if key:
+        raise ValueError("audit.record(key=...) is PostgreSQL only")
     # No savepoint: an error here fails the caller's whole transaction anyway.
     with transaction.atomic(using=using, savepoint=False):
         sql.insert_all(list(rows), using)

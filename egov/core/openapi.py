@@ -37,3 +37,13 @@ def drop_storage_integer_bounds(result, generator, request, public):
     _strip(result.get("components", {}))
     _strip(result.get("paths", {}))
     return result
+
+
+def register_extensions() -> None:
+    """drf-spectacular extensions (imported when the apps are ready)."""
+    from drf_spectacular.authentication import SessionScheme
+
+    class EgovSessionScheme(SessionScheme):
+        """The same security scheme (``cookieAuth``) as DRF's session authentication."""
+
+        target_class = "egov.core.authentication.SessionAuthentication"

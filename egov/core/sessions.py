@@ -63,7 +63,7 @@ class SessionStore(db.SessionStore):
 
     def _get_session_from_db(self):
         _loaded.set(None)
-        with connections["default"].cursor() as cursor:
+        with sql.prepared_cursor() as cursor:
             cursor.execute(_statement(), [self.session_key, timezone.now()])
             row = cursor.fetchone()
         if row is None:

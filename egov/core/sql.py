@@ -11,16 +11,39 @@ Anything else goes through the ORM.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import functools
 import json
+import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
+from psycopg import _queries as psycopg_queries
 
-__all__ = ["by_pk", "columns", "fetch", "insert", "insert_all", "instance", "placeholders"]
+# psycopg keeps the parsing of a statement (placeholders to $n) only for statements of
+# up to 4 KB; the one writing a new dossier is about 5 KB and would be parsed again on
+# every submission (a test checks that it is kept).
+psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(
+    psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, 16 * 1024
+)
+
+__all__ = [
+    "Key",
+    "Token",
+    "by_pk",
+    "columns",
+    "fetch",
+    "insert",
+    "insert_all",
+    "instance",
+    "placeholders",
+    "prepared_cursor",
+    "token",
+]
 
 
 def _fields(model: type[models.Model], only: tuple[str, ...] | None) -> list:
@@ -98,6 +121,36 @@ def fetch(
     return [_from_row(model, row, using, only) for row in rows]
 
 
+def prepared_cursor(using: str = "default"):
+    """A cursor whose statements PostgreSQL prepares once per connection (parsed and
+    planned once: planning the statement that writes a new dossier costs more than
+    running it) with server-side parameters (nothing quoted in Python). For the few
+    statements every busy request runs; written once, so each has one prepared plan.
+    Elsewhere an ordinary cursor. A Django cursor (errors, query logging) around it."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # Django's own cursor wrapping (thread check, debug logging): internal API.
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+@functools.cache
+def _preparing_cursor_class():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def _maybe_prepare_gen(self, pgq, *, prepare=None, binary=None):
+            # Every statement prepared; and kept as the last query, which psycopg does
+            # only for statements it does not prepare (Django's query log reads it).
+            self._query = pgq
+            return super()._maybe_prepare_gen(pgq, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
 def placeholders(values: list) -> str:
     """``%s, %s, ...`` for an ``IN (...)`` condition over ``values``."""
     return ", ".join(["%s"] * len(values))
@@ -166,62 +219,254 @@ def insert(obj: models.Model, using: str = "default") -> models.Model:
     return obj
 
 
+class Token(str):
+    """A value that the statement writing the rows computes (``Key``): stands in the
+    instances until the statement has run, then ``insert_all`` puts the real value in."""
+
+
+# Per process and unguessable, so that no value sent by a user can contain it.
+_TOKEN_PREFIX = f"@egov-{secrets.token_hex(8)}:"
+
+
+# The value types that may hold a token (whole, in text, or inside JSON).
+_MAY_HOLD = frozenset({Token, str, dict, list})
+
+
+def token(name: str) -> Token:
+    """The stand-in for the column ``name`` of a ``Key``'s row."""
+    return Token(_TOKEN_PREFIX + name)
+
+
+@dataclass
+class Key:
+    """The first part of an ``insert_all`` statement (PostgreSQL): ``statement`` returns
+    at most one row, with the ``columns``; each of them replaces ``token(name)``
+    wherever the rows hold it, as a whole value or inside a JSON value. When the
+    statement returns no row (a condition in it failed), nothing is written.
+
+    So a new dossier is written with the code and primary key that the same statement
+    takes from the agency's counter: one round trip and no transaction."""
+
+    statement: str
+    params: list
+    columns: tuple[str, ...]
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)  # its row, once written
+    # (instance, attname, number column) of the values holding tokens (``_document``).
+    holders: list[tuple[models.Model, str, bool]] = dataclasses.field(default_factory=list)
+
+    def resolve(self, values: dict[str, Any]) -> None:
+        """Put the key's row (``values``) in the instances where they hold tokens: a
+        token that is a number column's whole value becomes the number, elsewhere (text,
+        inside JSON) its text."""
+        self.values = values
+        for obj, attname, numeric in self.holders:
+            value = obj.__dict__[attname]
+            if type(value) is Token and numeric:
+                obj.__dict__[attname] = values[value[len(_TOKEN_PREFIX) :]]
+            else:
+                obj.__dict__[attname] = _resolved(value, values)
+
+
+def fill(text_sql: str, columns: tuple[str, ...], *, as_text: bool = False) -> str:
+    """SQL: the text ``text_sql`` (JSON) with the token of each key column, quoted as
+    JSON writes it, replaced by the value of ``k.<column>`` written as JSON
+    (``as_text``: every value as a JSON string, as the audit text has them)."""
+    for name in columns:
+        value = f"k.{name}::text" if as_text else f"k.{name}"
+        text_sql = f"replace({text_sql}, '\"{token(name)}\"', to_json({value})::text)"
+    return text_sql
+
+
+def _holds_token(value: Any) -> bool:
+    if isinstance(value, str):
+        return _TOKEN_PREFIX in value
+    if isinstance(value, dict):
+        return any(_holds_token(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_token(v) for v in value)
+    return False
+
+
+def _resolved(value: Any, row: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if _TOKEN_PREFIX not in value:
+            return value
+        for name, item in row.items():
+            value = value.replace(token(name), str(item))
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _resolved(v, row) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v, row) for v in value]
+    return value
+
+
 def insert_all(
     objs: list[models.Model],
     using: str = "default",
     also: list[tuple[str, str, list]] | None = None,
+    key: Key | None = None,
 ) -> tuple | None:
     """Insert the new instances ``objs`` (any models, in this order) as ``insert`` does.
 
     On PostgreSQL in one statement, whatever their number: each run of instances of
     one model is one ``INSERT ... RETURNING`` of a JSON array of rows (``_insert_rows``)
     in a ``WITH`` clause; instances whose primary key is already set (reserved with
-    ``next_id_sql``) are written with it.
+    ``next_id_sql``, or a ``token`` of the ``key``) are written with it.
     ``also``: more data-modifying parts ``(name, statement, params)`` added to the same
     ``WITH`` (PostgreSQL only); the row returned by the last of them is returned.
+    ``key`` (PostgreSQL only): the part that comes first and computes the tokens the
+    rows hold (``Key``); with a key, None is returned when its statement gave no row
+    (then nothing was written).
     Elsewhere one ``INSERT`` per instance, in order. A failure writes nothing either way:
     one statement is atomic, and elsewhere the caller runs in a transaction."""
     connection = connections[using]
     if connection.vendor != "postgresql":
-        if also:
-            raise ValueError("insert_all(also=...) is PostgreSQL only")
+        if also or key:
+            raise ValueError("insert_all(also=..., key=...) is PostgreSQL only")
         for obj in objs:
             insert(obj, using)
         return None
-    parts: list[tuple[str, str, list]] = []
+    parts: list[tuple[str, str, list]] = [("k", key.statement, key.params)] if key else []
     runs: list[tuple[tuple[type[models.Model], bool], list[models.Model]]] = []
     for obj in objs:
-        key = (type(obj), obj.pk is not None)
-        if runs and runs[-1][0] == key:
+        run_key = (type(obj), obj.pk is not None)
+        if runs and runs[-1][0] == run_key:
             runs[-1][1].append(obj)
         else:
-            runs.append((key, [obj]))
+            runs.append((run_key, [obj]))
     for index, ((model, with_pk), run) in enumerate(runs):
-        fields = _insert_fields(model, with_pk)
-        document = [
-            dict(zip((f.column for f in fields), _values(obj, fields, connection), strict=True))
-            for obj in run
-        ]
+        writers = _writers(model, with_pk)
+        document = [_document(obj, writers, connection, key) for obj in run]
         params = [json.dumps(document, default=_json)]
-        parts.append((f"w{index}", _insert_rows(model, with_pk, using), params))
+        keyed = key.columns if key else ()
+        parts.append((f"w{index}", _insert_rows(model, with_pk, using, keyed), params))
     parts.extend(also or [])
     quote = connection.ops.quote_name
-    select = ", ".join(
+    select = [
         f"ARRAY(SELECT {quote(model._meta.pk.column)} FROM w{index})"
         for index, ((model, _with_pk), _run) in enumerate(runs)
-    )
-    statement = "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in parts)
+    ]
+    tables = []
     if also:
-        statement += f" SELECT {select}{', ' if select else ''}{also[-1][0]}.* FROM {also[-1][0]}"
-    else:
-        statement += f" SELECT {select}"
-    with connection.cursor() as cursor:
+        select.append(f"{also[-1][0]}.*")
+        tables.append(also[-1][0])
+    if key:
+        select.append("k.*")
+        tables.append("k")
+    statement = "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in parts)
+    statement += " SELECT " + ", ".join(select)
+    if tables:
+        statement += " FROM " + ", ".join(tables)
+    with prepared_cursor(using) as cursor:
         cursor.execute(statement, [p for _name, _body, params in parts for p in params])
         result = cursor.fetchone()
-    for index, (_key, run) in enumerate(runs):
+    if result is None:  # the key gave no row: nothing was written
+        return None
+    if key:
+        key.resolve(dict(zip(key.columns, result[len(result) - len(key.columns) :], strict=True)))
+        result = result[: len(result) - len(key.columns)]
+    for index, (_run_key, run) in enumerate(runs):
         for obj, pk in zip(run, result[index], strict=True):
             _saved(obj, pk, using)
     return tuple(result[len(runs) :]) if also else None
+
+
+@functools.cache
+def _relations(model: type[models.Model]) -> tuple[tuple[str, str, str], ...] | None:
+    """(name, attname, target attname) of each foreign key of ``model``; None when it
+    has generic relations (``_relate`` leaves those to Django)."""
+    if model._meta.private_fields:
+        return None
+    return tuple(
+        (f.name, f.attname, f.target_field.attname)
+        for f in model._meta.concrete_fields
+        if f.is_relation
+    )
+
+
+def _relate(obj: models.Model) -> None:
+    """What ``Model._prepare_related_fields_for_save`` does before an insert: a related
+    instance assigned before it was saved gives its key now; an unsaved one is refused."""
+    relations = _relations(type(obj))
+    if relations is None:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+        return
+    cache = obj._state.fields_cache
+    values = obj.__dict__
+    for name, attname, target in relations:
+        related = cache.get(name)
+        if related is None:
+            continue
+        if related.pk is None:
+            raise ValueError(
+                f"insert() prohibited to prevent data loss due to unsaved related object '{name}'."
+            )
+        if values[attname] is None:
+            values[attname] = getattr(related, target)
+        elif getattr(related, target) != values[attname]:
+            del cache[name]
+
+
+def _plain(field: models.Field) -> tuple[frozenset, bool]:
+    """The value types of ``field`` that ``_document`` writes without the field's own
+    preparation, and whether they are written as ISO text (dates, aware datetimes).
+    Any other value (a number given to a text field, a file, a decimal, an
+    ``auto_now`` field...) goes through the field as in ``save()``."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return frozenset(), False
+    if isinstance(field, models.ForeignKey):
+        return _plain(field.target_field)
+    if isinstance(field, models.DateTimeField):
+        return frozenset({datetime.datetime}), True
+    if isinstance(field, models.DateField):
+        return frozenset({datetime.date}), True
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return frozenset({dict, list, str, int, float, bool}), False
+    if isinstance(field, models.BooleanField):
+        return frozenset({bool}), False
+    if isinstance(field, models.AutoField | models.BigAutoField | models.IntegerField):
+        return frozenset({int}), False
+    if isinstance(field, models.CharField | models.TextField) and not isinstance(
+        field, models.FileField
+    ):
+        return frozenset({str}), False
+    return frozenset(), False
+
+
+@functools.cache
+def _writers(model: type[models.Model], with_pk: bool) -> tuple:
+    """(column, attname, plain types, as ISO text, field) of each inserted column."""
+    return tuple((f.column, f.attname, *_plain(f), f) for f in _insert_fields(model, with_pk))
+
+
+def _document(
+    obj: models.Model, writers: tuple, connection, key: Key | None = None
+) -> dict[str, Any]:
+    """The row of ``obj`` keyed by column, as ``jsonb_populate_recordset`` reads it:
+    what ``save()`` would write, without walking every field's preparation for the
+    plain values (a dossier has 50 columns). With a ``key``, the values holding its
+    tokens are noted (``Key.holders``) to be resolved once the statement has run."""
+    _relate(obj)
+    values = obj.__dict__
+    row = {}
+    for column, attname, plain, iso, field in writers:
+        value = values[attname]
+        if key is not None and type(value) in _MAY_HOLD and _holds_token(value):
+            key.holders.append((obj, attname, int in plain))
+        if type(value) is Token:  # replaced in the statement (``fill``)
+            row[column] = value
+        elif type(value) in plain:
+            if iso and (type(value) is datetime.date or value.tzinfo is not None):
+                value = value.isoformat()
+            elif iso:  # a naive datetime: the field warns and makes it aware
+                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+            row[column] = value
+        elif value is None and plain:
+            row[column] = None
+        else:  # written by ``json.dumps(default=_json)``
+            row[column] = field.get_db_prep_save(field.pre_save(obj, True), connection)
+    return row
 
 
 @functools.cache
@@ -230,20 +475,27 @@ def _insert_fields(model: type[models.Model], with_pk: bool) -> list:
 
 
 @functools.cache
-def _insert_rows(model: type[models.Model], with_pk: bool, using: str) -> str:
+def _insert_rows(
+    model: type[models.Model], with_pk: bool, using: str, key: tuple[str, ...] = ()
+) -> str:
     """PostgreSQL: insert the rows of a JSON array (one parameter, whatever the number
     of rows and columns), each object keyed by column name, as the table's row type.
     A short statement with one parameter is parsed once by psycopg and then cached;
     one placeholder per value (~150 for a new dossier) would be split and quoted in
-    Python on every call, the largest part of the cost of writing a dossier."""
+    Python on every call, the largest part of the cost of writing a dossier. With a
+    ``key`` (its columns), its tokens in the array are replaced by its values first
+    (and no row is written when the key has none)."""
     quote = connections[using].ops.quote_name
     table = quote(model._meta.db_table)
-    rows = f"jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+    document = fill("%s::text", key) if key else "%s"
+    rows = f"jsonb_populate_recordset(NULL::{table}, {document}::jsonb) r"
+    source = f"k, {rows}" if key else rows
     pk = quote(model._meta.pk.column)
     if with_pk:  # every column, in the table's order
-        return f"INSERT INTO {table} SELECT * FROM {rows} RETURNING {pk}"
+        return f"INSERT INTO {table} SELECT r.* FROM {source} RETURNING {pk}"
     names = ", ".join(quote(f.column) for f in _insert_fields(model, with_pk))
-    return f"INSERT INTO {table} ({names}) SELECT {names} FROM {rows} RETURNING {pk}"
+    columns = ", ".join(f"r.{quote(f.column)}" for f in _insert_fields(model, with_pk))
+    return f"INSERT INTO {table} ({names}) SELECT {columns} FROM {source} RETURNING {pk}"
 
 
 def _json(value: Any) -> Any:

@@ -331,18 +331,6 @@ def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
     return dossiers
 
 
-def use_written_rows(dossier: Dossier) -> Dossier:
-    """Show a dossier a service has just created with the rows it wrote
-    (``written_rows``, set by the creating services) instead of reading them back:
-    they are exactly what is in the database at commit. Only for the answer to the
-    creating request: the object is not used afterwards."""
-    rows = dossier.__dict__.pop("written_rows")
-    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, items in rows.items():
-        cache[name] = _known(getattr(dossier, name), items)
-    return dossier
-
-
 def dossier_detail(actor: Any, code: str) -> Dossier | None:
     """The dossier page: the dossier row on its own, if the access policy lets the
     actor see it (``permissions.can``: mostly decided without another query), then its

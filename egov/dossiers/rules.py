@@ -56,8 +56,8 @@ def check_channel(version: Any, channel: str) -> None:
 
 def check_competent(version: Any, agency: Any) -> None:
     """The processing agency must implement the procedure (by name or by tier)."""
-    agencies = {a.pk for a in version.agencies.all()}
-    tiers = {t.pk for t in version.tiers.all()}
+    items = version.items
+    agencies, tiers = items.agency_ids, items.tier_ids
     if agency.pk in agencies or agency.tier_id in tiers or not (agencies or tiers):
         return
     raise DomainError(
@@ -94,7 +94,9 @@ def check_applicant(applicant: dict[str, Any]) -> None:
 
 def check_mandatory_components(version: Any, provided_ids: set[int]) -> None:
     """A dossier found complete must contain every mandatory component."""
-    missing = [c for c in version.components.all() if c.mandatory and c.pk not in provided_ids]
+    missing = [
+        c for c in version.items.components.values() if c.mandatory and c.pk not in provided_ids
+    ]
     if missing:
         raise DomainError(
             "components_missing",

@@ -3,6 +3,7 @@ the ``If-Match`` / ``version`` precondition, the detail response with its ``ETag
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from egov.core import sql
 from egov.core.errors import DomainError
+from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
 from egov.dossiers import queries, services
 from egov.dossiers.api import output
@@ -121,9 +123,14 @@ def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]
     ]
 
 
-def agency_by_code(code: str, field: str) -> Agency:
-    found = sql.fetch(Agency, "code = %s", [code])
-    agency = found[0] if found else None
+def agency_by_code(code: str, field: str, cached: bool = False) -> Agency:
+    """The agency named in a request. ``cached``: from the process cache, for the
+    creating services, which check that it is still as read (``directory.cache``)."""
+    if cached:
+        agency = directory_cache.agency_by_code(code)
+    else:
+        found = sql.fetch(Agency, "code = %s", [code])
+        agency = found[0] if found else None
     if agency is None:
         raise DomainError(
             "agency_unknown",
@@ -144,12 +151,26 @@ def detail_data(actor: Any, dossier: Dossier) -> dict[str, Any]:
 
 def created_response(actor: Any, dossier: Dossier) -> Response:
     """201 for a dossier a service has just created: answered from the object the
-    service returned (its references are set) plus its rows, without reading the
-    dossier again through the access policy."""
-    queries.use_written_rows(dossier)
-    response = Response(detail_data(actor, dossier), status=201, headers={"ETag": etag(dossier)})
-    response["Location"] = reverse("api-dossier-detail", args=[dossier.code])
-    return response
+    service returned (its references are set) and the rows it wrote (``written_rows``:
+    exactly what is in the database), without reading anything again. A new dossier
+    has no inter-agency part the caller could not see."""
+    data = output.detail(
+        dossier,
+        tasks=dossier.written_rows["tasks"],
+        show_officers=bool(getattr(actor, "is_officer", False)),
+        rows=dossier.__dict__.pop("written_rows"),
+    )
+    return Response(
+        data,
+        status=201,
+        headers={"ETag": etag(dossier), "Location": _detail_url().replace("@", dossier.code)},
+    )
+
+
+@functools.cache
+def _detail_url() -> str:
+    """The dossier page's URL with ``@`` for the code (codes need no quoting)."""
+    return reverse("api-dossier-detail", args=["@"])
 
 
 def detail_response(actor: Any, code: str, status: int = 200, audited: bool = True) -> Response:

@@ -138,9 +138,18 @@ def _result_file(f: Any) -> dict[str, Any]:
     }
 
 
-def detail(d: Dossier, *, tasks: list, show_officers: bool) -> dict[str, Any]:
+_ROWS = ("components", "events", "consultations", "result_files")
+
+
+def detail(
+    d: Dossier, *, tasks: list, show_officers: bool, rows: dict[str, list] | None = None
+) -> dict[str, Any]:
     """The dossier page (``DossierDetailSerializer``): ``tasks`` are the inter-agency
-    parts the caller may see; applicants do not see officers' names in the history."""
+    parts the caller may see; applicants do not see officers' names in the history.
+    ``rows``: its components, events, consultations and result files, when the caller
+    has them (a creation: the rows it wrote); else read from ``d``'s prefetched rows."""
+    if rows is None:
+        rows = {name: getattr(d, name).all() for name in _ROWS}
     birth = d.applicant_birth_date
     return {
         **list_item(d),
@@ -173,10 +182,10 @@ def detail(d: Dossier, *, tasks: list, show_officers: bool) -> dict[str, Any]:
         "returned_at": _dt(d.returned_at),
         "return_channel": d.return_channel,
         "step_due_at": _dt(d.step_due_at),
-        "components": [_component(c) for c in d.components.all()],
-        "events": [_event(e, show_officers) for e in d.events.all()],
+        "components": [_component(c) for c in rows["components"]],
+        "events": [_event(e, show_officers) for e in rows["events"]],
         "tasks": [_task(t) for t in tasks],
-        "consultations": [_consultation(c) for c in d.consultations.all()],
-        "result_files": [_result_file(f) for f in d.result_files.all()],
+        "consultations": [_consultation(c) for c in rows["consultations"]],
+        "result_files": [_result_file(f) for f in rows["result_files"]],
         "allowed_actions": allowed_from(d.status),
     }

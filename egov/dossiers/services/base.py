@@ -3,25 +3,29 @@ steps, deadlines at reception."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import File
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
 from egov.core import audit, outbox, sql
-from egov.core.errors import DomainError, NotPermitted
+from egov.core.errors import Conflict, DomainError, NotPermitted
 from egov.core.permissions import Action, require
+from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import Transition, check_transition
 from egov.dossiers.models import (
     Dossier,
     DossierComponent,
+    DossierCounter,
     DossierEvent,
 )
 from egov.dossiers.queries import workflow_steps
@@ -75,10 +79,53 @@ def _take_code(agency: Agency, day: datetime.date) -> tuple[str, int | None]:
     return f"{agency.code}-{day:%y%m%d}-{row[0]:04d}", (row[1] if next_id else None)
 
 
+def one_statement() -> bool:
+    """Whether a new dossier is written by one statement that also takes its code
+    (PostgreSQL: ``_created``); elsewhere the code is taken first, in the service's
+    transaction (``_take_code``)."""
+    return connection.vendor == "postgresql"
+
+
 def _new_dossier(receiving_agency: Agency, now: datetime.datetime, **fields: Any) -> Dossier:
-    """A new dossier (not saved yet) with its code taken now (``_take_code``)."""
+    """A new dossier (not saved yet). On PostgreSQL its code and primary key are tokens
+    that the statement writing it takes (``_created``); elsewhere the code is taken now
+    (``_take_code``)."""
+    if one_statement():
+        return Dossier(
+            pk=sql.token("id"),
+            code=sql.token("code"),
+            receiving_agency=receiving_agency,
+            **fields,
+        )
     code, pk = _take_code(receiving_agency, timezone.localtime(now).date())
     return Dossier(pk=pk, code=code, receiving_agency=receiving_agency, **fields)
+
+
+class Stale(Exception):
+    """What a service read from a process cache (an agency, the version in force) has
+    changed since: nothing was written; read it again and write once more."""
+
+
+def _code_key(agency: Agency, day: datetime.date, guards: list[tuple[str, list]]) -> sql.Key:
+    """The counter upsert of ``_take_code`` as the first part of the statement writing
+    the dossier (``sql.Key``): the next number of ``agency`` on ``day``, the code made
+    from it and the dossier's primary key, if every condition of ``guards`` holds
+    (else no row, and nothing is written)."""
+    table = DossierCounter._meta.db_table
+    where = " AND ".join(condition for condition, _params in guards) or "TRUE"
+    return sql.Key(
+        f"INSERT INTO {table} (agency_id, day, last) SELECT %s, %s::date, 1 WHERE {where} "
+        f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
+        f"RETURNING {sql.next_id_sql(Dossier)} AS id, %s || CASE WHEN last < 10000 "
+        "THEN lpad(last::text, 4, '0') ELSE last::text END AS code",
+        [
+            agency.pk,
+            day,
+            *(p for _condition, params in guards for p in params),
+            f"{agency.code}-{day:%y%m%d}-",
+        ],
+        ("id", "code"),
+    )
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -188,10 +235,12 @@ def _record(
     rows: list,
     agency_id: int | None,
     changes: dict[str, Any],
-) -> None:
+    key: sql.Key | None = None,
+) -> bool:
     """The new ``rows`` of an action (the dossier itself when new, its history row...),
     its audit entry and its outbox event, in one statement on PostgreSQL
-    (``audit.record``)."""
+    (``audit.record``; with the ``key`` that takes a new dossier's code). False when the
+    key's conditions failed and nothing was written."""
     event = outbox.event(
         topic=f"dossier.{action}",
         aggregate=dossier,
@@ -202,14 +251,16 @@ def _record(
             "version": dossier.version,
         },
     )
-    audit.record(
+    entry = audit.record(
         actor=actor,
         action=f"dossier.{action}",
         obj=dossier,
         agency_id=agency_id,
         changes=changes,
         rows=[*rows, event],
+        key=key,
     )
+    return entry is not None
 
 
 def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
@@ -255,7 +306,7 @@ def _component_rows(
 ) -> tuple[set[int], list[DossierComponent]]:
     """The checklist lines as component rows (not saved yet) and the procedure's
     components among them that were handed in. Files are checked by their content."""
-    known = {c.pk: c for c in version.components.all()}
+    known = version.items.components
     provided: set[int] = set()
     rows = []
     for index, item in enumerate(items):
@@ -305,7 +356,7 @@ def _missing_component_rows(
     dossier: Dossier, version: ProcedureVersion, missing: list[int], round_no: int
 ) -> tuple[list[str], list[DossierComponent]]:
     """The names of the ``missing`` components and their rows (not saved yet)."""
-    known = {c.pk: c for c in version.components.all()}
+    known = version.items.components
     unknown = [m for m in missing if m not in known]
     if unknown or not missing:
         raise DomainError(
@@ -345,9 +396,49 @@ def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
 
 
 def _offered_version(procedure_code: str, at: datetime.datetime) -> ProcedureVersion:
-    version = catalog_cache.version_in_force(procedure_code, at)
+    """The version in force, from the catalogue cache: the write checks it is still
+    the one in force (``_guards``)."""
+    version = catalog_cache.version_in_force_cached(procedure_code, at)
     rules.check_procedure_offered(version, procedure_code)
     return version
+
+
+def _guards(
+    procedure_code: str, at: datetime.datetime, version: ProcedureVersion, *agencies: Agency | None
+) -> list[tuple[str, list]]:
+    """The conditions under which what a creation read from the caches is still true:
+    ``version`` is in force and the ``agencies`` are as read (``_created``)."""
+    if not one_statement():
+        return []  # read from the database in the same transaction
+    guards = [catalog_cache.in_force_condition(procedure_code, at, version)]
+    guards += [directory_cache.condition(agency) for agency in agencies]
+    return [guard for guard in guards if guard[0] != "TRUE"]
+
+
+def creation(service):
+    """A service that creates a dossier (``submit_online``, ``receive``): on PostgreSQL
+    without a transaction (the dossier is written by one statement, ``_created``), once
+    more with what the caches had read again when it was ``Stale``; elsewhere in a
+    transaction."""
+
+    @functools.wraps(service)
+    def run(**kwargs: Any) -> Dossier:
+        for _attempt in range(3):
+            try:
+                with contextlib.nullcontext() if one_statement() else transaction.atomic():
+                    return service(**kwargs)
+            except Stale:
+                catalog_cache.forget(kwargs["procedure_code"])
+                for name in ("receiving_agency", "processing_agency"):
+                    if kwargs.get(name) is not None:
+                        kwargs[name] = directory_cache.fresh(kwargs[name])
+        raise Conflict(
+            "catalogue_changing",
+            "Danh mục thủ tục hoặc cơ quan đang được cập nhật; vui lòng gửi lại.",
+            "The procedure catalogue or the agencies are being updated; please send again.",
+        )
+
+    return run
 
 
 def _set_received(dossier: Dossier, now: datetime.datetime) -> None:
@@ -375,26 +466,37 @@ def _created(
     components: list[DossierComponent],
     note: str = "",
     data: dict | None = None,
+    guards: list[tuple[str, list]] = (),
 ) -> Dossier:
     """Write a new dossier (from ``_new_dossier``) with its component rows, history
-    row, audit entry and outbox event: one statement on PostgreSQL."""
+    row, audit entry and outbox event. On PostgreSQL one statement, without a
+    transaction, that also takes the dossier's code from the agency's counter
+    (``_code_key``), if the ``guards`` (SQL conditions on what was read from a cache)
+    hold; else ``Stale`` and nothing is written."""
     # A new dossier is created with version 1 (the model default).
-    if dossier.pk is None:  # no key reserved (SQLite): first the dossier, then the rest
+    key = None
+    if type(dossier.code) is sql.Token:
+        key = _code_key(dossier.receiving_agency, timezone.localtime(now).date(), list(guards))
+        new = [dossier]
+    elif dossier.pk is None:  # no key reserved (SQLite): first the dossier, then the rest
         sql.insert(dossier)
         new = []
     else:
         new = [dossier]
     event = _history(dossier, actor, action, "", now, note, data)
-    _record(
+    written = _record(
         dossier,
         actor=actor,
         action=action,
         rows=[*new, *components, event],
         agency_id=dossier.receiving_agency_id,
         changes={"after": {"status": dossier.status, "code": dossier.code}},
+        key=key,
     )
+    if not written:
+        raise Stale()
     # What was written, for the answer to the creating request (see
-    # ``queries.use_written_rows``); a new dossier has no inter-agency part,
+    # ``api.common.created_response``); a new dossier has no inter-agency part,
     # consultation or result file yet.
     dossier.written_rows = {
         "components": components,
@@ -409,7 +511,7 @@ def _created(
 def _default_processing_agency(version: ProcedureVersion, desk: Agency) -> Agency:
     """The competent agency when the desk did not name one: the desk's own agency if
     it implements the procedure, else the only implementing agency named."""
-    named = list(version.agencies.all())
+    named = list(version.items.agencies)
     if desk in named or not named:
         return desk
     return named[0] if len(named) == 1 else desk

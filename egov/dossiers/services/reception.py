@@ -29,6 +29,7 @@ from egov.dossiers.services.base import (
     _created,
     _default_processing_agency,
     _finish,
+    _guards,
     _lock,
     _missing_component_rows,
     _missing_rows,
@@ -39,10 +40,11 @@ from egov.dossiers.services.base import (
     _reception_desk,
     _save_components,
     _set_received,
+    creation,
 )
 
 
-@transaction.atomic
+@creation
 def submit_online(
     *,
     actor: Any,
@@ -60,6 +62,7 @@ def submit_online(
         raise NotPermitted(action="submit_online")
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, Channel.ONLINE)
+    guards = _guards(procedure_code, now, version, receiving_agency, processing_agency)
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
     dossier = _new_dossier(
@@ -72,14 +75,16 @@ def submit_online(
         applicant_user=actor,
         summary=summary or version.name[:1000],
         submitted_at=now,
-        fee_due=sum(f.amount for f in version.fees.all()),
+        fee_due=version.items.fee_total,
         **_applicant_fields(applicant),
     )
     _provided, rows = _component_rows(dossier, components, version)
-    return _created(dossier, actor=actor, now=now, action="submit_online", components=rows)
+    return _created(
+        dossier, actor=actor, now=now, action="submit_online", components=rows, guards=guards
+    )
 
 
-@transaction.atomic
+@creation
 def receive(
     *,
     actor: Any,
@@ -113,6 +118,7 @@ def receive(
         )
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, channel)
+    guards = _guards(procedure_code, now, version, processing_agency)
     processing_agency = processing_agency or _default_processing_agency(version, desk)
     rules.check_competent(version, processing_agency)
     fields = _applicant_fields(applicant)
@@ -140,7 +146,7 @@ def receive(
         summary=summary or version.name[:1000],
         sets=sets,
         submitted_at=now,
-        fee_due=sum(f.amount for f in version.fees.all()),
+        fee_due=version.items.fee_total,
         **fields,
     )
     provided, rows = _component_rows(dossier, components, version)
@@ -161,6 +167,7 @@ def receive(
         components=rows,
         note=reason,
         data=data,
+        guards=guards,
     )
 
 

@@ -1,0 +1,26 @@
+"""API authentication (``REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]``).
+
+Kept apart from ``egov.core.api``: DRF imports it while ``rest_framework.views`` is
+still loading, so it must not import the views."""
+
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject, empty
+from rest_framework import authentication
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication (with its CSRF check), giving the views the account
+    itself rather than Django's lazy proxy of it: services read the actor's attributes
+    dozens of times per request, and every read through the proxy costs a call."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, auth = result
+        if isinstance(user, SimpleLazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        return user, auth
