@@ -142,18 +142,16 @@ def _next_seq(using: str, partition: int) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def _append_parts(
-    entry: AuditEntry, using: str, key: sql.Key | None = None
-) -> list[tuple[str, str, list]]:
-    """PostgreSQL: the entry appended in one statement (three ``WITH`` parts for
-    ``sql.insert_all``; ``_append_sql``), with its canonical text up to the sequence
-    number, the partition and its row as parameters."""
+def _append_parts(entry: AuditEntry, using: str, key: sql.Key | None = None) -> list[sql.Part]:
+    """PostgreSQL: the entry appended in one statement (three parts of an
+    ``sql.insert_all`` statement; ``_append_sql``): its canonical text up to the
+    sequence number and its row go in the statement's JSON document."""
     text, upsert, insert = _append_sql(using, key.columns if key else ())
     row = sql._document(entry, sql._writers(AuditEntry, False), connections[using], key)
     return [
-        ("audit_text", text, [_text_before_seq(entry)]),
-        ("audit_head", upsert, [entry.partition, GENESIS, GENESIS]),
-        ("audit_entry", insert, [json.dumps(row, default=sql._json)]),
+        sql.Part("audit_text", text, rows=_text_before_seq(entry)),
+        sql.Part("audit_head", upsert, (entry.partition,)),
+        sql.Part("audit_entry", insert, rows=row),
     ]
 
 
@@ -163,23 +161,21 @@ def _append_sql(using: str, key: tuple[str, ...]) -> tuple[str, str, str]:
     until commit; a missing head is created), keeps the old hash as ``last_prev_hash``
     and computes the new one in the database from the canonical text; the entry is
     inserted from the head's new values. With a ``key`` (the columns of a ``sql.Key``:
-    a new dossier's code and id, taken by the same statement) the text and the entry
-    get the key's values in place of its tokens, and nothing is written without a key
-    row."""
+    a new dossier's code and id, taken by the same statement) the text gets the key's
+    values in place of its tokens (the entry's row gets them with the whole document,
+    ``sql.insert_all``)."""
     quote = connections[using].ops.quote_name
     head = quote(_HEAD_TABLE)
-    if key:
-        text = f"SELECT {sql.fill('%s::text', key, as_text=True)} AS text FROM k"
-    else:
-        text = "SELECT %s::text AS text"
+    text = sql.fill("(d.doc ->> 'audit_text')", key, as_text=True)
+    text = f"SELECT {text} AS text FROM d{', k' if key else ''}"
 
     def digest(expression: str) -> str:
         return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
 
-    first = digest("%s || t.text || '1}'")  # the first entry of the partition
+    first = digest(f"'{GENESIS}' || t.text || '1}}'")  # the first entry of the partition
     upsert = (
         f"INSERT INTO {head} (partition, last_seq, last_hash, last_prev_hash) "
-        f"SELECT %s, 1, {first}, %s FROM audit_text t "
+        f"SELECT %s, 1, {first}, '{GENESIS}' FROM audit_text t "
         "ON CONFLICT (partition) DO UPDATE SET "
         f"last_seq = {head}.last_seq + 1, last_prev_hash = {head}.last_hash, last_hash = "
         + digest(
@@ -192,11 +188,10 @@ def _append_sql(using: str, key: tuple[str, ...]) -> tuple[str, str, str]:
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     from_head = {"seq": "h.last_seq", "prev_hash": "h.last_prev_hash", "hash": "h.last_hash"}
     values = ", ".join(from_head.get(f.attname, f"r.{quote(f.column)}") for f in fields)
-    document = sql.fill("%s::text", key) if key else "%s"
-    source = f"audit_head h, {'k, ' if key else ''}"
     insert = (
         f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT {values} FROM {source}jsonb_populate_record(NULL::{table}, {document}::jsonb) r "
+        f"SELECT {values} FROM audit_head h, d, "
+        f"jsonb_populate_record(NULL::{table}, d.doc -> 'audit_entry') r "
         f"RETURNING {quote(AuditEntry._meta.pk.column)}, seq, prev_hash, hash"
     )
     return text, upsert, insert
@@ -230,7 +225,8 @@ def record(
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:255]
     using = router.db_for_write(AuditEntry)
-    entry = AuditEntry(
+    entry = sql.new(
+        AuditEntry,
         partition=_partition(using),
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),

@@ -92,7 +92,8 @@ def event(
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    return OutboxEvent(
+    return sql.new(
+        OutboxEvent,
         topic=topic,
         aggregate_type=aggregate_type,
         aggregate_id=str(aggregate_id),

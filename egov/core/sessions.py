@@ -31,6 +31,12 @@ def take_loaded_user(user_id: Any) -> Any | None:
     return None
 
 
+# Signed session texts -> what they hold (``SessionStore.decode``).
+MAX_DECODED = 10_000
+_decoded: dict[str, dict] = {}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 @functools.cache
 def _statement() -> str:
     from egov.core.models import Session
@@ -74,6 +80,19 @@ class SessionStore(db.SessionStore):
             user, _end = sql.instance(get_user_model(), row, end)
             _loaded.set((user.pk, user))
         return session
+
+    def decode(self, session_data):
+        """Django's decoding (signature checked), remembered per signed text: the same
+        session is read on every request of its user. Only sessions holding plain
+        values are remembered, and each request gets its own copy."""
+        found = _decoded.get(session_data)
+        if found is None:
+            found = super().decode(session_data)
+            if found and all(type(v) in _PLAIN for v in found.values()):
+                if len(_decoded) >= MAX_DECODED:
+                    _decoded.clear()
+                _decoded[session_data] = found
+        return dict(found)
 
     def create_model_instance(self, data):
         obj = super().create_model_instance(data)

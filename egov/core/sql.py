@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
+from django.db.models import signals
+from django.db.models.base import ModelState
 from psycopg import _queries as psycopg_queries
 
 # psycopg keeps the parsing of a statement (placeholders to $n) only for statements of
@@ -33,6 +35,7 @@ psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(
 
 __all__ = [
     "Key",
+    "Part",
     "Token",
     "by_pk",
     "columns",
@@ -40,6 +43,7 @@ __all__ = [
     "insert",
     "insert_all",
     "instance",
+    "new",
     "placeholders",
     "prepared_cursor",
     "token",
@@ -102,7 +106,22 @@ def _from_row(
         for converter in converters:
             value = converter(value, col, connection)
         values[index] = value
-    return model.from_db(using, names, values)
+    if model.from_db.__func__ is not _DJANGO_FROM_DB or _has_init_receivers(model):
+        return model.from_db(using, names, values)
+    # What ``Model.from_db`` makes (fields not read stay deferred), without
+    # ``Model.__init__``'s walk over every field: rows read on every request.
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    state.adding, state.db = False, using
+    obj.__dict__.update(zip(names, values, strict=True))
+    return obj
+
+
+_DJANGO_FROM_DB = models.Model.from_db.__func__
+
+
+def _has_init_receivers(model: type[models.Model]) -> bool:
+    return signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
 
 
 def fetch(
@@ -149,6 +168,63 @@ def _preparing_cursor_class():
             return super()._maybe_prepare_gen(pgq, prepare=True, binary=binary)
 
     return PreparingCursor
+
+
+def new(model: type[models.Model], **values: Any) -> models.Model:
+    """A new, unsaved instance, as ``model(**values)`` makes it (the defaults of the
+    fields not given; a foreign key given by name as an instance, or by attname as its
+    key), without ``Model.__init__``'s walk over every field: for the rows a busy write
+    makes (a dossier has 50 fields). Models with ``pre_init``/``post_init`` receivers
+    are made by ``Model.__init__``."""
+    plan = _new_plan(model)
+    if (
+        plan is None
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return model(**values)
+    defaults, called, relations = plan
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    data = obj.__dict__
+    data.update(defaults)
+    for attname, default in called:
+        if attname not in values:
+            data[attname] = default()
+    for name, value in values.items():
+        relation = relations.get(name)
+        if relation is not None:  # a foreign key given as an instance
+            attname, target = relation
+            data[attname] = getattr(value, target) if value is not None else None
+            state.fields_cache[name] = value
+        elif name in data:
+            data[name] = value
+        elif name == "pk":
+            data[model._meta.pk.attname] = value
+        else:
+            raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{name}'")
+    return obj
+
+
+@functools.cache
+def _new_plan(model: type[models.Model]):
+    """(plain defaults by attname, (attname, callable default), foreign keys by name:
+    (attname, target attname)) of ``model``; None if it has fields ``new`` cannot make
+    (deferred loading aside, only concrete fields with plain defaults)."""
+    if model._meta.private_fields or model._meta.abstract:
+        return None
+    defaults: dict[str, Any] = {}
+    called = []
+    relations = {}
+    for field in model._meta.concrete_fields:
+        if field.is_relation:
+            relations[field.name] = (field.attname, field.target_field.attname)
+        if field.has_default() and callable(field.default):
+            called.append((field.attname, field.default))
+            defaults[field.attname] = None
+        else:
+            defaults[field.attname] = field.get_default()
+    return defaults, tuple(called), relations
 
 
 def placeholders(values: list) -> str:
@@ -301,20 +377,33 @@ def _resolved(value: Any, row: dict[str, Any]) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Part:
+    """A data-modifying part of an ``insert_all`` statement (PostgreSQL): ``statement``
+    with its ``params``; its rows, if any, under its ``name`` in the statement's JSON
+    document (``d.doc -> 'name'`` in the statement)."""
+
+    name: str
+    statement: str
+    params: tuple = ()
+    rows: Any = None
+
+
 def insert_all(
     objs: list[models.Model],
     using: str = "default",
-    also: list[tuple[str, str, list]] | None = None,
+    also: list[Part] | None = None,
     key: Key | None = None,
 ) -> tuple | None:
     """Insert the new instances ``objs`` (any models, in this order) as ``insert`` does.
 
-    On PostgreSQL in one statement, whatever their number: each run of instances of
-    one model is one ``INSERT ... RETURNING`` of a JSON array of rows (``_insert_rows``)
-    in a ``WITH`` clause; instances whose primary key is already set (reserved with
+    On PostgreSQL in one statement, whatever their number: the rows of every instance go
+    as one JSON document (one parameter, parsed once), and each run of instances of one
+    model is one ``INSERT ... RETURNING`` of its part of it (``_insert_rows``) in a
+    ``WITH`` clause; instances whose primary key is already set (reserved with
     ``next_id_sql``, or a ``token`` of the ``key``) are written with it.
-    ``also``: more data-modifying parts ``(name, statement, params)`` added to the same
-    ``WITH`` (PostgreSQL only); the row returned by the last of them is returned.
+    ``also``: more data-modifying parts (``Part``) added to the same ``WITH``
+    (PostgreSQL only); the row returned by the last of them is returned.
     ``key`` (PostgreSQL only): the part that comes first and computes the tokens the
     rows hold (``Key``); with a key, None is returned when its statement gave no row
     (then nothing was written).
@@ -327,7 +416,6 @@ def insert_all(
         for obj in objs:
             insert(obj, using)
         return None
-    parts: list[tuple[str, str, list]] = [("k", key.statement, key.params)] if key else []
     runs: list[tuple[tuple[type[models.Model], bool], list[models.Model]]] = []
     for obj in objs:
         run_key = (type(obj), obj.pk is not None)
@@ -335,31 +423,28 @@ def insert_all(
             runs[-1][1].append(obj)
         else:
             runs.append((run_key, [obj]))
+    document: dict[str, Any] = {}
     for index, ((model, with_pk), run) in enumerate(runs):
         writers = _writers(model, with_pk)
-        document = [_document(obj, writers, connection, key) for obj in run]
-        params = [json.dumps(document, default=_json)]
-        keyed = key.columns if key else ()
-        parts.append((f"w{index}", _insert_rows(model, with_pk, using, keyed), params))
-    parts.extend(also or [])
-    quote = connection.ops.quote_name
-    select = [
-        f"ARRAY(SELECT {quote(model._meta.pk.column)} FROM w{index})"
-        for index, ((model, _with_pk), _run) in enumerate(runs)
+        document[f"w{index}"] = [_document(obj, writers, connection, key) for obj in run]
+    parts = also or []
+    for part in parts:
+        if part.rows is not None:
+            document[part.name] = part.rows
+    statement = _insert_all_sql(
+        tuple((model, with_pk) for (model, with_pk), _run in runs),
+        tuple((part.name, part.statement) for part in parts),
+        key.statement if key else None,
+        key.columns if key else (),
+        using,
+    )
+    params = [
+        *(key.params if key else ()),
+        json.dumps(document, default=_json),
+        *(p for part in parts for p in part.params),
     ]
-    tables = []
-    if also:
-        select.append(f"{also[-1][0]}.*")
-        tables.append(also[-1][0])
-    if key:
-        select.append("k.*")
-        tables.append("k")
-    statement = "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in parts)
-    statement += " SELECT " + ", ".join(select)
-    if tables:
-        statement += " FROM " + ", ".join(tables)
     with prepared_cursor(using) as cursor:
-        cursor.execute(statement, [p for _name, _body, params in parts for p in params])
+        cursor.execute(statement, params)
         result = cursor.fetchone()
     if result is None:  # the key gave no row: nothing was written
         return None
@@ -370,6 +455,46 @@ def insert_all(
         for obj, pk in zip(run, result[index], strict=True):
             _saved(obj, pk, using)
     return tuple(result[len(runs) :]) if also else None
+
+
+@functools.cache
+def _insert_all_sql(
+    runs: tuple[tuple[type[models.Model], bool], ...],
+    parts: tuple[tuple[str, str], ...],
+    key: str | None,
+    key_columns: tuple[str, ...],
+    using: str,
+) -> str:
+    """The statement of ``insert_all`` for this shape (written once per shape: it is
+    prepared on the server, ``prepared_cursor``). ``d``: the JSON document, with the
+    key's values in place of its tokens; without a key row, ``d`` has no row either and
+    nothing is written."""
+    quote = connections[using].ops.quote_name
+    document = (
+        f"SELECT {fill('%s::text', key_columns)}::jsonb AS doc FROM k"
+        if key
+        else ("SELECT %s::jsonb AS doc")
+    )
+    withs = [f"k AS ({key})"] if key else []
+    withs.append(f"d AS ({document})")
+    withs += [
+        f"w{index} AS ({_insert_rows(model, with_pk, using, f'w{index}')})"
+        for index, (model, with_pk) in enumerate(runs)
+    ]
+    withs += [f"{name} AS ({body})" for name, body in parts]
+    select = [
+        f"ARRAY(SELECT {quote(model._meta.pk.column)} FROM w{index})"
+        for index, (model, _with_pk) in enumerate(runs)
+    ]
+    tables = []
+    if parts:
+        select.append(f"{parts[-1][0]}.*")
+        tables.append(parts[-1][0])
+    if key:
+        select.append("k.*")
+        tables.append("k")
+    statement = "WITH " + ", ".join(withs) + " SELECT " + ", ".join(select)
+    return statement + (" FROM " + ", ".join(tables) if tables else "")
 
 
 @functools.cache
@@ -436,8 +561,12 @@ def _plain(field: models.Field) -> tuple[frozenset, bool]:
 
 @functools.cache
 def _writers(model: type[models.Model], with_pk: bool) -> tuple:
-    """(column, attname, plain types, as ISO text, field) of each inserted column."""
-    return tuple((f.column, f.attname, *_plain(f), f) for f in _insert_fields(model, with_pk))
+    """(column, attname, plain types, as ISO text, holds a number, field) of each
+    inserted column."""
+    return tuple(
+        (f.column, f.attname, *_plain(f), int in _plain(f)[0], f)
+        for f in _insert_fields(model, with_pk)
+    )
 
 
 def _document(
@@ -450,20 +579,28 @@ def _document(
     _relate(obj)
     values = obj.__dict__
     row = {}
-    for column, attname, plain, iso, field in writers:
+    holders = key.holders if key is not None else None
+    for column, attname, plain, iso, numeric, field in writers:
         value = values[attname]
-        if key is not None and type(value) in _MAY_HOLD and _holds_token(value):
-            key.holders.append((obj, attname, int in plain))
-        if type(value) is Token:  # replaced in the statement (``fill``)
+        kind = type(value)
+        if kind in plain and not iso:  # text, numbers, booleans, JSON: as they are
             row[column] = value
-        elif type(value) in plain:
-            if iso and (type(value) is datetime.date or value.tzinfo is not None):
-                value = value.isoformat()
-            elif iso:  # a naive datetime: the field warns and makes it aware
-                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-            row[column] = value
+            if holders is not None and (
+                (kind is str and _TOKEN_PREFIX in value)
+                or (kind is not str and kind in _MAY_HOLD and _holds_token(value))
+            ):
+                holders.append((obj, attname, numeric))
         elif value is None and plain:
             row[column] = None
+        elif kind is Token:  # replaced in the statement (``fill``)
+            row[column] = value
+            if holders is not None:
+                holders.append((obj, attname, numeric))
+        elif kind in plain:  # a date or datetime
+            if kind is datetime.date or value.tzinfo is not None:
+                row[column] = value.isoformat()
+            else:  # a naive datetime: the field warns and makes it aware
+                row[column] = field.get_db_prep_save(field.pre_save(obj, True), connection)
         else:  # written by ``json.dumps(default=_json)``
             row[column] = field.get_db_prep_save(field.pre_save(obj, True), connection)
     return row
@@ -474,22 +611,15 @@ def _insert_fields(model: type[models.Model], with_pk: bool) -> list:
     return [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
 
 
-@functools.cache
-def _insert_rows(
-    model: type[models.Model], with_pk: bool, using: str, key: tuple[str, ...] = ()
-) -> str:
-    """PostgreSQL: insert the rows of a JSON array (one parameter, whatever the number
-    of rows and columns), each object keyed by column name, as the table's row type.
-    A short statement with one parameter is parsed once by psycopg and then cached;
-    one placeholder per value (~150 for a new dossier) would be split and quoted in
-    Python on every call, the largest part of the cost of writing a dossier. With a
-    ``key`` (its columns), its tokens in the array are replaced by its values first
-    (and no row is written when the key has none)."""
+def _insert_rows(model: type[models.Model], with_pk: bool, using: str, name: str) -> str:
+    """PostgreSQL: insert the rows under ``name`` in the statement's JSON document
+    (``d``), each object keyed by column name, as the table's row type. One parameter
+    for every row and column: one placeholder per value (~150 for a new dossier) would
+    be split and quoted in Python on every call, the largest part of the cost of
+    writing a dossier."""
     quote = connections[using].ops.quote_name
     table = quote(model._meta.db_table)
-    document = fill("%s::text", key) if key else "%s"
-    rows = f"jsonb_populate_recordset(NULL::{table}, {document}::jsonb) r"
-    source = f"k, {rows}" if key else rows
+    source = f"d, jsonb_populate_recordset(NULL::{table}, d.doc -> '{name}') r"
     pk = quote(model._meta.pk.column)
     if with_pk:  # every column, in the table's order
         return f"INSERT INTO {table} SELECT r.* FROM {source} RETURNING {pk}"

@@ -71,7 +71,9 @@ class Dossier(models.Model):
         max_length=10, choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_name = models.CharField("họ tên / tên tổ chức", max_length=255)
-    applicant_id_number = models.CharField("số CCCD", max_length=12, blank=True, db_index=True)
+    # Searched by the whole number only: a plain index (``dossier_id_number``), without
+    # the pattern index Django adds to ``db_index`` text columns for LIKE.
+    applicant_id_number = models.CharField("số CCCD", max_length=12, blank=True)
     applicant_tax_code = models.CharField("mã số thuế", max_length=14, blank=True)
     applicant_birth_date = models.DateField(null=True, blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
@@ -155,6 +157,7 @@ class Dossier(models.Model):
                 name="dossier_open_processing",
             ),
             models.Index(fields=["assignee", "status"], name="dossier_assignee"),
+            models.Index(fields=["applicant_id_number"], name="dossier_id_number"),
             # Search by tax code (queries.search); most dossiers are citizens' and have
             # none, so the index only holds businesses' dossiers.
             models.Index(

@@ -91,14 +91,15 @@ def _new_dossier(receiving_agency: Agency, now: datetime.datetime, **fields: Any
     that the statement writing it takes (``_created``); elsewhere the code is taken now
     (``_take_code``)."""
     if one_statement():
-        return Dossier(
+        return sql.new(
+            Dossier,
             pk=sql.token("id"),
             code=sql.token("code"),
             receiving_agency=receiving_agency,
             **fields,
         )
     code, pk = _take_code(receiving_agency, timezone.localtime(now).date())
-    return Dossier(pk=pk, code=code, receiving_agency=receiving_agency, **fields)
+    return sql.new(Dossier, pk=pk, code=code, receiving_agency=receiving_agency, **fields)
 
 
 class Stale(Exception):
@@ -186,7 +187,8 @@ def _history(
 ) -> DossierEvent:
     """The history row of an action (the dossier as it is after it), not saved yet."""
     step = dossier.current_step
-    return DossierEvent(
+    return sql.new(
+        DossierEvent,
         dossier=dossier,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -327,7 +329,8 @@ def _component_rows(
         if item.provided and component is not None:
             provided.add(component.pk)
         rows.append(
-            DossierComponent(
+            sql.new(
+                DossierComponent,
                 dossier=dossier,
                 component=component,
                 name=(component.name if component else item.name)[:1000],
