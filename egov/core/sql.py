@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import signals
 from django.db.models.base import ModelState
 from psycopg import _queries as psycopg_queries
@@ -151,9 +151,31 @@ def prepared_cursor(using: str = "default"):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        # Django's own cursor wrapping (thread check, debug logging): internal API.
-        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+    # One cursor per database connection, kept open and reused: making a cursor (its
+    # adapters, its type cache) costs more than running a prepared statement.
+    kept = getattr(connection, "_egov_prepared_cursor", None)
+    logged = connection.queries_logged
+    if kept is None or kept[0] is not connection.connection or kept[1] != logged:
+        with connection.wrap_database_errors:
+            # Django's own cursor wrapping (thread check, debug logging): internal API.
+            wrapper = connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+        kept = connection._egov_prepared_cursor = (connection.connection, logged, _Kept(wrapper))
+    return kept[2]
+
+
+class _Kept:
+    """A kept cursor used as a context manager: leaving the block does not close it."""
+
+    __slots__ = ("cursor",)
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def __enter__(self):
+        return self.cursor
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
 @functools.cache
@@ -197,6 +219,8 @@ def new(model: type[models.Model], **values: Any) -> models.Model:
             attname, target = relation
             data[attname] = getattr(value, target) if value is not None else None
             state.fields_cache[name] = value
+            if value is not None and state.db is None:  # as the descriptor does
+                state.db = router.db_for_write(model, instance=value)
         elif name in data:
             data[name] = value
         elif name == "pk":
@@ -213,6 +237,8 @@ def _new_plan(model: type[models.Model]):
     (deferred loading aside, only concrete fields with plain defaults)."""
     if model._meta.private_fields or model._meta.abstract:
         return None
+    if any(f.one_to_one for f in model._meta.concrete_fields):
+        return None  # the descriptor also caches the reverse side
     defaults: dict[str, Any] = {}
     called = []
     relations = {}
@@ -440,7 +466,7 @@ def insert_all(
     )
     params = [
         *(key.params if key else ()),
-        json.dumps(document, default=_json),
+        json.dumps(document, default=_json, ensure_ascii=False),
         *(p for part in parts for p in part.params),
     ]
     with prepared_cursor(using) as cursor:

@@ -82,3 +82,14 @@ def test_the_user_read_with_the_session_serves_only_its_own_id_once(asked, given
     sessions._loaded.set((5, "five"))
     assert sessions.take_loaded_user(asked) == given
     assert sessions.take_loaded_user(5) is None  # taken, or thrown away
+
+
+def test_decoded_sessions_are_remembered_but_never_shared(db):
+    store = sessions.SessionStore()
+    signed = store.encode({"a": "1", "n": 2})
+    first, second = store.decode(signed), store.decode(signed)
+    assert first == second == {"a": "1", "n": 2} and first is not second
+    first["a"] = "changed"
+    assert store.decode(signed)["a"] == "1"
+    assert store.decode(store.encode({"a": "2"})) == {"a": "2"}
+    assert store.decode(signed[:-3] + "xyz") == {}  # a bad signature is still refused

@@ -3,7 +3,6 @@ steps, deadlines at reception."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 from dataclasses import dataclass
@@ -419,22 +418,30 @@ def _guards(
 
 
 def creation(service):
-    """A service that creates a dossier (``submit_online``, ``receive``): on PostgreSQL
-    without a transaction (the dossier is written by one statement, ``_created``), once
-    more with what the caches had read again when it was ``Stale``; elsewhere in a
-    transaction."""
+    """A service that creates a dossier (``submit_online``, ``receive``). On PostgreSQL
+    without a transaction (the dossier is written by one statement, ``_created``), from
+    what the caches hold: when that was ``Stale``, or when it made the request fail a
+    rule (a component of a version published since, say), the caches read again and
+    the service runs once more, so nothing is refused or written on stale data.
+    Elsewhere in a transaction, from the database."""
 
     @functools.wraps(service)
     def run(**kwargs: Any) -> Dossier:
-        for _attempt in range(3):
+        if not one_statement():
+            with transaction.atomic():
+                return service(**kwargs)
+        for attempt in range(3):
             try:
-                with contextlib.nullcontext() if one_statement() else transaction.atomic():
-                    return service(**kwargs)
+                return service(**kwargs)
             except Stale:
-                catalog_cache.forget(kwargs["procedure_code"])
-                for name in ("receiving_agency", "processing_agency"):
-                    if kwargs.get(name) is not None:
-                        kwargs[name] = directory_cache.fresh(kwargs[name])
+                pass
+            except DomainError:
+                if attempt:  # already checked against fresh data
+                    raise
+            catalog_cache.forget(kwargs["procedure_code"])
+            for name in ("receiving_agency", "processing_agency"):
+                if kwargs.get(name) is not None:
+                    kwargs[name] = directory_cache.fresh(kwargs[name])
         raise Conflict(
             "catalogue_changing",
             "Danh mục thủ tục hoặc cơ quan đang được cập nhật; vui lòng gửi lại.",
