@@ -82,6 +82,20 @@ class InputSerializer(serializers.Serializer):
     def _own_fields(self):
         return serializers.Serializer.fields.func(self)
 
+    @classmethod
+    def check(cls, data: Any) -> dict[str, Any]:
+        """The validated data of ``data``, or ``ValidationError`` with the serializer's
+        errors: ``cls(data=data).is_valid(raise_exception=True)``, without making a
+        serializer when the fast path accepts the body."""
+        checker = _checkers.get(cls, quickcheck.FALLBACK)
+        if checker is not quickcheck.FALLBACK and checker is not None:
+            checked = checker(data)
+            if checked is not quickcheck.FALLBACK:
+                return checked
+        serializer = cls(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def is_valid(self, *, raise_exception: bool = False) -> bool:
         """As DRF's, but a well-formed body is checked by ``quickcheck`` first (same
         result); anything unusual goes through the serializer as usual."""

@@ -11,10 +11,10 @@ request again with the same key and is sure the change happens once:
 
 The key row is inserted *before* the change and in the *same transaction*, and the
 response is stored in it before commit: a crash leaves either both or neither. Two
-identical requests racing: the second insert waits on the unique index (PostgreSQL) or
-on the write lock (SQLite) until the first commits, then finds the row and replays it;
-if the first rolls back, the second goes ahead. A request that waits longer than
-``WAIT_SECONDS`` gets 409 ``idempotency_in_progress``.
+identical requests racing: the second insert (``ON CONFLICT DO NOTHING``) waits on the
+unique index (PostgreSQL) or on the write lock (SQLite) until the first commits, then
+finds the row and replays it; if the first rolls back, the second goes ahead. A request
+that waits longer than ``WAIT_SECONDS`` gets 409 ``idempotency_in_progress``.
 
 Only successful responses (< 400) are kept: an error leaves no change, so the same key
 may be retried (e.g. after fixing a stale ``If-Match``).
@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -45,6 +45,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from egov.core import sql
 from egov.core.errors import Conflict, DomainError
 from egov.core.models import IdempotencyKey
 
@@ -126,31 +127,63 @@ def _replay(record: IdempotencyKey, digest: str) -> Response:
     return response
 
 
-def _find(actor: Any, key: str) -> IdempotencyKey | None:
-    record = IdempotencyKey.objects.filter(actor=actor, key=key).first()
+def _claim_sql() -> str:
+    table = IdempotencyKey._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (actor_id, key, fingerprint, method, path, status_code, "
+        "response_headers, created_at) VALUES (%s, %s, %s, %s, %s, 0, '{}', %s) "
+        "ON CONFLICT (actor_id, key) DO NOTHING RETURNING id"
+    )
+    if connection.vendor != "postgresql":
+        return insert  # SQLite: its busy timeout bounds the wait
+    # Bound how long the insert waits for a concurrent request with the same key, in the
+    # same round trip (client-side parameters: several statements in one query).
+    wait = f"'{int(WAIT_SECONDS * 1000)}ms'"
+    return f"SET LOCAL lock_timeout = {wait}; {insert}; SET LOCAL lock_timeout = DEFAULT"
+
+
+def _claim(request: Request, actor: Any, key: str, digest: str) -> int | None:
+    """Take ``key`` for this request in the current transaction: the new row's id, or
+    None when the actor already has the key (a concurrent request holding it is waited
+    for, up to ``WAIT_SECONDS``). One round trip."""
+    params = [actor.pk, key, digest, request.method, request.path[:500], timezone.now()]
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), params)
+        if connection.vendor == "postgresql":
+            cursor.nextset()  # the insert's result (after the first SET)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _existing(actor: Any, key: str) -> IdempotencyKey | None:
+    """The actor's record of ``key``; an expired one (not purged yet) is deleted: the
+    key is free again."""
+    found = sql.fetch(IdempotencyKey, "actor_id = %s AND key = %s", [actor.pk, key])
+    record = found[0] if found else None
     if record is not None and record.created_at < timezone.now() - TTL:
-        # Expired but not purged yet: the key is free again.
         IdempotencyKey.objects.filter(pk=record.pk).delete()
         return None
     return record
 
 
-def _wait_limit() -> None:
-    """Bound how long the insert waits for a concurrent request with the same key."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{int(WAIT_SECONDS * 1000)}ms'")
-
-
-def _reset_wait_limit() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+def _store(record_id: int, response: Response) -> None:
+    """Keep the response with the key (in the request's transaction)."""
+    table = IdempotencyKey._meta.db_table
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    body = json.dumps(response.data, cls=JSONEncoder)
+    headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+    with sql.prepared_cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status_code = %s, response_body = %s{cast}, "
+            f"response_headers = %s{cast} WHERE id = %s",
+            [response.status_code, body, json.dumps(headers), record_id],
+        )
 
 
 def run(request: Request, handler: Callable[[], Response]) -> Response:
     """Run ``handler`` (which makes the change and returns the response) at most once
-    per (actor, ``Idempotency-Key``)."""
+    per (actor, ``Idempotency-Key``). The key is taken, the change made and the
+    response kept in one transaction: four round trips besides the change's own."""
     key = request.headers.get(HEADER)
     if key is None:
         return handler()
@@ -163,37 +196,21 @@ def run(request: Request, handler: Callable[[], Response]) -> Response:
         )
     actor = request.user
     digest = fingerprint(request)
-    existing = _find(actor, key)
-    if existing is not None:
-        return _replay(existing, digest)
     try:
         with transaction.atomic():
-            _wait_limit()
-            record = IdempotencyKey.objects.create(
-                actor=actor,
-                key=key,
-                fingerprint=digest,
-                method=request.method,
-                path=request.path[:500],
-                status_code=0,
-            )
-            _reset_wait_limit()
+            record_id = _claim(request, actor, key, digest)
+            if record_id is None:
+                existing = _existing(actor, key)
+                if existing is not None:
+                    return _replay(existing, digest)
+                record_id = _claim(request, actor, key, digest)  # it had expired
             response = handler()
             if response.status_code >= 400:
                 raise _Discard(response)
-            record.status_code = response.status_code
-            record.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-            record.response_headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            record.save(update_fields=["status_code", "response_body", "response_headers"])
+            _store(record_id, response)
             return response
     except _Discard as discarded:
         return discarded.response
-    except IntegrityError:
-        # A concurrent request with this key committed first (we waited for it).
-        winner = IdempotencyKey.objects.filter(actor=actor, key=key).first()
-        if winner is None:
-            raise
-        return _replay(winner, digest)
     except OperationalError as exc:
         # Lock wait timed out (PostgreSQL lock_timeout, SQLite busy timeout).
         if "lock" in str(exc).lower():

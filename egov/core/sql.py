@@ -578,9 +578,11 @@ def _plain(field: models.Field) -> tuple[frozenset, bool]:
         return frozenset({bool}), False
     if isinstance(field, models.AutoField | models.BigAutoField | models.IntegerField):
         return frozenset({int}), False
-    if isinstance(field, models.CharField | models.TextField) and not isinstance(
-        field, models.FileField
-    ):
+    if isinstance(field, models.CharField | models.TextField):
+        return frozenset({str}), False
+    if isinstance(field, models.FileField):
+        # A name (a stored file, or none): as it is. A new upload is a File, which the
+        # field's pre_save stores first.
         return frozenset({str}), False
     return frozenset(), False
 

@@ -9,6 +9,7 @@ that lists what is allowed from the current state.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 from django.db import models
@@ -143,7 +144,13 @@ TRANSITIONS: dict[Transition, tuple[frozenset[str], str | None]] = {
 
 
 def allowed_from(status: str) -> list[str]:
-    return sorted(t.value for t, (sources, _) in TRANSITIONS.items() if status in sources)
+    """The transitions the table allows from ``status``, by name (a new list)."""
+    return list(_allowed_from(status))
+
+
+@functools.cache
+def _allowed_from(status: str) -> tuple[str, ...]:
+    return tuple(sorted(t.value for t, (sources, _) in TRANSITIONS.items() if status in sources))
 
 
 def check_transition(status: str, transition: Transition) -> str:

@@ -73,9 +73,7 @@ class DossierCollection(generics.ListAPIView):
     )
     @idempotent
     def post(self, request):
-        serializer = ReceiveSerializer(data=document(request))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = ReceiveSerializer.check(document(request))
         processing = data.get("processing_agency")
         dossier = services.receive(
             actor=request.user,
@@ -170,9 +168,7 @@ class OnlineSubmission(APIView):
     )
     @idempotent
     def post(self, request):
-        serializer = SubmitOnlineSerializer(data=document(request))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = SubmitOnlineSerializer.check(document(request))
         processing = data.get("processing_agency")
         dossier = services.submit_online(
             actor=request.user,

@@ -199,7 +199,7 @@ def _history(
         step_name=step.name if step else "",
         step_due_at=dossier.step_due_at,
         note=note,
-        data=audit._canonical(data or {}),
+        data=audit._canonical(data) if data else {},
     )
 
 
