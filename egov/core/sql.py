@@ -602,14 +602,17 @@ def _document(
 ) -> dict[str, Any]:
     """The row of ``obj`` keyed by column, as ``jsonb_populate_recordset`` reads it:
     what ``save()`` would write, without walking every field's preparation for the
-    plain values (a dossier has 50 columns). With a ``key``, the values holding its
-    tokens are noted (``Key.holders``) to be resolved once the statement has run."""
+    plain values (a dossier has 50 columns). NULLs are left out: a missing key is NULL.
+    With a ``key``, the values holding its tokens are noted (``Key.holders``) to be
+    resolved once the statement has run."""
     _relate(obj)
     values = obj.__dict__
     row = {}
     holders = key.holders if key is not None else None
     for column, attname, plain, iso, numeric, field in writers:
         value = values[attname]
+        if value is None and plain:
+            continue  # a key left out is NULL for jsonb_populate_record(set)
         kind = type(value)
         if kind in plain and not iso:  # text, numbers, booleans, JSON: as they are
             row[column] = value
@@ -618,8 +621,6 @@ def _document(
                 or (kind is not str and kind in _MAY_HOLD and _holds_token(value))
             ):
                 holders.append((obj, attname, numeric))
-        elif value is None and plain:
-            row[column] = None
         elif kind is Token:  # replaced in the statement (``fill``)
             row[column] = value
             if holders is not None:

@@ -139,3 +139,19 @@ def test_vietnamese_first_whatever_the_browser_asks(client, db):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "<h1>Đăng nhập</h1>" in page.content.decode()
     assert page["Content-Language"] == "vi"
+
+
+def test_api_writes_with_a_session_need_the_csrf_token(people):
+    """Session-authenticated API requests (the browser's) must carry the CSRF token of
+    the cookie: without it, or with another one, 403; with it, the request goes on."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.citizen)
+    token = "apitestcsrfsecret0123456789abcde"  # a cookie's secret: 32 characters
+    client.cookies["csrftoken"] = token
+    url = "/api/v1/dossiers/online"
+    assert client.post(url, {}, content_type="application/json").status_code == 403
+    wrong = client.post(url, {}, content_type="application/json", HTTP_X_CSRFTOKEN="x" * 32)
+    assert wrong.status_code == 403
+    right = client.post(url, {}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert right.status_code == 400  # past the CSRF check: the empty body is refused
+    assert right.json()["error"]["code"] == "validation_error"
