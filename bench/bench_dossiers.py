@@ -365,8 +365,9 @@ def _slice_seconds(ctx) -> int:
     return max(2, round(ctx.seconds / 2))
 
 
-def _alternating(ctx, lua: str) -> tuple[float, dict]:
-    """The insert-one baseline and the submissions of ``lua``, run alternately in short
+def _alternating(ctx, script) -> tuple[float, dict]:
+    """The insert-one baseline and the submissions (``script()``: a new wrk script for
+    each slice, so that Idempotency-Keys are never reused), run alternately in short
     slices: the speed of this shared machine drifts by up to 2x within a minute, so a
     baseline measured once before would compare two different machines. Returns the
     median baseline and the slice of the submissions with the median rate (its
@@ -375,7 +376,7 @@ def _alternating(ctx, lua: str) -> tuple[float, dict]:
     baselines, runs = [], []
     for _slice in range(SLICES):
         baselines.append(ctx.insert_one(seconds=seconds)["rps"])
-        runs.append(ctx.wrk_script(lua, connections=8, seconds=seconds))
+        runs.append(ctx.wrk_script(script(), connections=8, seconds=seconds))
     middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
     return statistics.median(baselines), {**middle, "errors": sum(r["errors"] for r in runs)}
 
@@ -494,8 +495,9 @@ def run(ctx) -> list:
         ("same, with an Idempotency-Key on every request", spread, True),
         (f"one busy agency ({busy_agency}), same day: hot counter row", busy, False),
     ):
-        lua = _submit_lua(ctx, bodies, citizens, idempotent)
-        baseline, result = _alternating(ctx, lua)
+        baseline, result = _alternating(
+            ctx, lambda b=bodies, i=idempotent: _submit_lua(ctx, b, citizens, i)
+        )
         baselines.append(baseline)
         rps = result["rps"]
         figures.append(

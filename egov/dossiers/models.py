@@ -110,7 +110,12 @@ class Dossier(models.Model):
 
     # Internal workflow.
     current_step = models.ForeignKey(
-        WorkflowStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        WorkflowStep,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # dossier_current_step, without the dossiers that have none
     )
     step_started_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
@@ -120,7 +125,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="assigned_dossiers",
-        db_index=False,  # dossier_assignee starts with it
+        db_index=False,  # dossier_assignee_set starts with it
     )
 
     # Optimistic concurrency: every change increments it (ETag / If-Match).
@@ -156,7 +161,19 @@ class Dossier(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATES)),
                 name="dossier_open_processing",
             ),
-            models.Index(fields=["assignee", "status"], name="dossier_assignee"),
+            # A dossier has no step nor assignee until it is received (every online
+            # submission): these indexes hold only those that have one (the key
+            # checks and the look-ups by step or assignee name one).
+            models.Index(
+                fields=["assignee", "status"],
+                condition=models.Q(assignee__isnull=False),
+                name="dossier_assignee_set",
+            ),
+            models.Index(
+                fields=["current_step"],
+                condition=models.Q(current_step__isnull=False),
+                name="dossier_current_step",
+            ),
             models.Index(fields=["applicant_id_number"], name="dossier_id_number"),
             # Search by tax code (queries.search); most dossiers are citizens' and have
             # none, so the index only holds businesses' dossiers.
