@@ -92,6 +92,7 @@ class Transition(StrEnum):
     COMPLETE_TASK = "complete_task"  # same-level inter-agency: one participant's part
     RECORD_RESULT = "record_result"
     RETURN_RESULT = "return_result"
+    ATTACH_FILE = "attach_file"  # a scan for a checklist line (state unchanged)
 
 
 S = Status
@@ -106,6 +107,7 @@ TRANSITIONS: dict[Transition, tuple[frozenset[str], str | None]] = {
     ),
     Transition.FORWARD: (frozenset({S.RECEIVED}), S.PROCESSING),
     Transition.ASSIGN: (frozenset({S.RECEIVED, S.PROCESSING}), None),
+    Transition.ATTACH_FILE: (OPEN_STATES, None),
     Transition.ADVANCE: (frozenset({S.PROCESSING}), None),
     Transition.SEND_BACK: (frozenset({S.PROCESSING}), None),
     Transition.CONSULT: (frozenset({S.PROCESSING}), None),

@@ -351,6 +351,18 @@ SPECS: list[Spec] = [
         ),
     ),
     _spec(
+        "attach-file",
+        "Đính kèm tệp quét cho một thành phần (phần 'file') / attach a scan to a component",
+        lambda a, d, data, files, v: services.attach_file(
+            actor=a,
+            dossier=d,
+            component_id=data["component"],
+            file=(files or {}).get("file"),
+            expected_version=v,
+        ),
+        component=serializers.IntegerField(help_text="id of the dossier's component line"),
+    ),
+    _spec(
         "return-result",
         "Trả kết quả / return the result",
         lambda a, d, data, files, v: services.return_result(

@@ -37,6 +37,7 @@ from egov.dossiers.services.processing import (
 )
 from egov.dossiers.services.reception import (
     accept,
+    attach_file,
     receive,
     refuse_at_reception,
     request_reception_supplement,
@@ -49,6 +50,7 @@ __all__ = [
     "accept",
     "advance",
     "answer_consultation",
+    "attach_file",
     "apologise_late",
     "assign",
     "complete_task",

@@ -288,3 +288,62 @@ def refuse_at_reception(
         now=now,
         note=reason,
     )
+
+
+_APPLICANT_HANDS_IN = frozenset(
+    {Status.SUBMITTED, Status.RECEPTION_SUPPLEMENT, Status.SUPPLEMENT_REQUESTED}
+)
+
+
+@transaction.atomic
+def attach_file(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    component_id: int,
+    file: Any,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The scan of one line of the dossier's checklist, while the dossier is open: the
+    desk scans a paper component handed in at the counter, or the applicant uploads it
+    to an online dossier. The file is checked by its content (PDF, PNG, JPEG; size);
+    the line then counts as handed in. A file already there is replaced, and the
+    history keeps the name of the one it replaced."""
+    now = _now(now)
+    dossier = _lock(dossier)
+    _can_act_for_applicant(actor, dossier)
+    rules.check_version(dossier, expected_version)
+    check_transition(dossier.status, Transition.ATTACH_FILE)
+    if actor.pk == dossier.applicant_user_id and dossier.status not in _APPLICANT_HANDS_IN:
+        # The applicant hands in files while the desk or the agency waits for them.
+        raise NotPermitted(action="attach_file", details={"status": dossier.status})
+    line = dossier.components.filter(pk=component_id).first() if component_id else None
+    if line is None:
+        raise DomainError(
+            "component_unknown",
+            "Không có thành phần này trong hồ sơ.",
+            "The dossier has no such component line.",
+            field="component",
+        )
+    if file is None:
+        raise DomainError(
+            "file_required",
+            "Cần chọn tệp quét (PDF, PNG hoặc JPEG).",
+            "A scanned file (PDF, PNG or JPEG) is required.",
+            field="file",
+        )
+    head = file.read(16)
+    file.seek(0)
+    line.content_type = rules.sniff_file(head, file.size or 0, field="file")
+    replaced = line.file.name or ""
+    line.file, line.size, line.provided = file, file.size or 0, True
+    line.save(update_fields=["file", "content_type", "size", "provided"])
+    return _finish(
+        dossier,
+        actor=actor,
+        transition=Transition.ATTACH_FILE,
+        from_status=dossier.status,
+        now=now,
+        data={"component": line.name, "file": line.file.name, "replaced": replaced},
+    )

@@ -571,3 +571,73 @@ def test_a_failed_request_does_not_keep_its_key(client, people, version):
     stale = act(client, dossier, "forward", version=7, **{"Idempotency-Key": "k"})
     assert stale.status_code == 409
     assert not IdempotencyKey.objects.exists()
+
+
+# ---------------------------------------------------------------- scans of components
+
+
+def _attach(client, dossier, line_id, upload, version=None):
+    version = version or Dossier.objects.get(pk=dossier.pk).version
+    return client.post(
+        f"{API}{dossier.code}/actions/attach-file",
+        {"data": json.dumps({"component": line_id, "version": version}), "file": upload},
+    )
+
+
+def test_the_desk_attaches_a_scan_to_a_component_line(client, people, version):
+    dossier = receive(people, version)
+    line = dossier.components.order_by("pk").first()
+    client = as_(client, people.desk_officer)
+    fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf")
+    response = _attach(client, dossier, line.pk, fake)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "file_type_not_accepted"
+    response = _attach(client, dossier, line.pk, SimpleUploadedFile("a.pdf", PDF))
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    shown = next(c for c in data["components"] if c["id"] == line.pk)
+    assert shown["content_type"] == "application/pdf" and shown["file"] and shown["provided"]
+    assert data["status"] == "received" and data["version"] == 2  # the state is unchanged
+    assert data["events"][-1]["action"] == "attach_file"
+    assert AuditEntry.objects.filter(action="dossier.attach_file").count() == 1
+    # A second scan replaces the first; the history names the one it replaced.
+    again = _attach(client, dossier, line.pk, SimpleUploadedFile("b.pdf", PDF))
+    assert again.status_code == 200
+    event = again.json()["events"][-1]
+    assert event["data"]["replaced"] == shown["file"].split("/media/", 1)[-1]
+    # A stale version, a line of another dossier, no file: clear errors, nothing changed.
+    stale = _attach(client, dossier, line.pk, SimpleUploadedFile("c.pdf", PDF), version=2)
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_mismatch"
+    other = receive(people, version).components.first()
+    unknown = _attach(client, dossier, other.pk, SimpleUploadedFile("c.pdf", PDF))
+    assert unknown.json()["error"]["code"] == "component_unknown"
+    missing = client.post(
+        f"{API}{dossier.code}/actions/attach-file",
+        {"data": json.dumps({"component": line.pk, "version": 3})},
+    )
+    assert missing.json()["error"]["code"] == "file_required"
+    assert Dossier.objects.get(pk=dossier.pk).version == 3
+
+
+def test_who_may_attach_scans_and_when(client, people, places, version):
+    dossier = online(people, places, version)
+    line = dossier.components.first()
+    # The applicant, while the desk waits for the dossier; an officer of another agency not.
+    owner = _attach(as_(client, people.citizen), dossier, line.pk, SimpleUploadedFile("a.pdf", PDF))
+    assert owner.status_code == 200, owner.json()
+    stranger = _attach(
+        as_(client, people.other_officer), dossier, line.pk, SimpleUploadedFile("a.pdf", PDF)
+    )
+    assert stranger.status_code in (403, 404)
+    # Once received, only the desk scans; once returned, nobody.
+    services.accept(actor=people.desk_officer, dossier=dossier)
+    late = _attach(as_(client, people.citizen), dossier, line.pk, SimpleUploadedFile("a.pdf", PDF))
+    assert late.status_code == 403
+    desk = _attach(
+        as_(client, people.desk_officer), dossier, line.pk, SimpleUploadedFile("a.pdf", PDF)
+    )
+    assert desk.status_code == 200
+    Dossier.objects.filter(pk=dossier.pk).update(status="returned")
+    closed = _attach(client, dossier, line.pk, SimpleUploadedFile("a.pdf", PDF))
+    assert closed.status_code == 409
+    assert closed.json()["error"]["code"] == "transition_not_allowed"

@@ -357,3 +357,25 @@ def test_the_print_links_lead_to_the_forms(desk, people, version):
     response = desk.get(link["url"])
     assert response.status_code == 200
     assert dossier.code in response.content.decode()
+
+
+def test_the_desk_attaches_a_scan_through_the_page(desk, people, version):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = receive(people, version)
+    line = dossier.components.order_by("pk").first()
+    page = desk.get(f"/mot-cua/ho-so/{dossier.code}/")
+    assert "Đính kèm tệp quét" in _labels(page)
+    assert f'<option value="{line.pk}"' in page.content.decode()
+    url = f"/mot-cua/ho-so/{dossier.code}/thao-tac/attach_file/"
+    bad = desk.post(
+        url,
+        {"version": 1, "component": line.pk, "file": SimpleUploadedFile("x.pdf", b"GIF89a")},
+    )
+    assert bad.status_code == 400 and bad.context["error_action"] == "attach_file"
+    assert "PDF, PNG" in bad.content.decode()  # the reason, next to the form
+    pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n%%EOF\n")
+    response = desk.post(url, {"version": 1, "component": line.pk, "file": pdf})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.file and line.content_type == "application/pdf" and line.provided

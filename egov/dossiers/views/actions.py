@@ -33,7 +33,8 @@ APPROVE_ROLES = frozenset({HEAD, LEAD})
 class Field:
     name: str
     label: Any
-    kind: str = "text"  # text, textarea, number, datetime, select, missing, components, file
+    # text, textarea, number, datetime, select, missing, components, file(s), scan (one)
+    kind: str = "text"
     choices: list[tuple[Any, Any]] = field(default_factory=list)
     required: bool = False
     initial: Any = ""
@@ -166,6 +167,24 @@ def available(user, dossier, components, tasks) -> list[ActionSpec]:
                         NOTE,
                     ],
                     style="primary",
+                )
+            )
+        if "attach_file" in allowed and components:
+            out.append(
+                ActionSpec(
+                    "attach_file",
+                    _("Đính kèm tệp quét"),
+                    [
+                        Field(
+                            "component",
+                            _("Thành phần"),
+                            "select",
+                            [(line.pk, line.name) for line in components],
+                            required=True,
+                        ),
+                        Field("file", _("Tệp quét (PDF, PNG, JPEG)"), "scan", required=True),
+                    ],
+                    help=_("Tệp được kiểm tra theo nội dung; tệp cũ (nếu có) được thay."),
                 )
             )
         if "refuse_at_reception" in allowed:
@@ -494,6 +513,12 @@ def perform(key: str, request, dossier, components) -> Any:
     if key == "record_result":
         files = [(f.name, f) for f in request.FILES.getlist("files")]
         return services.record_result(**common, files=files, note=note)
+    if key == "attach_file":
+        return services.attach_file(
+            **common,
+            component_id=_int(post.get("component"), "component"),
+            file=request.FILES.get("file"),
+        )
     if key == "return_result":
         return services.return_result(
             **common, channel=post.get("channel", Channel.COUNTER), note=note
