@@ -60,11 +60,17 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
             # Statements are prepared on the server only where asked for
             # (``egov.core.sql.prepared_cursor``); Django's default disables it.
-            "OPTIONS": {**options, "prepare_threshold": int(options.get("prepare_threshold", 5))},
+            # ``?prepare_threshold=off``: never (a pooler that cannot keep them).
+            "OPTIONS": {**options, "prepare_threshold": _prepare_threshold(options)},
         }
     if parsed.scheme == "sqlite":
         return sqlite_database(unquote(parsed.path))
     raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r}")
+
+
+def _prepare_threshold(options: dict) -> int | None:
+    value = options.get("prepare_threshold", "5")
+    return None if str(value).lower() in {"off", "none", ""} else int(value)
 
 
 def sqlite_database(path: str) -> dict:

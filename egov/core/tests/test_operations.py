@@ -85,3 +85,12 @@ def test_the_network_is_closed_except_loopback():
     # Refused by the test guard before any packet is sent (TEST-NET-3 address).
     with socket.socket() as sock, pytest.raises(SocketConnectBlockedError):
         sock.connect(("203.0.113.7", 80))
+
+
+def test_database_url_prepares_busy_statements_unless_told_not_to():
+    from egov.env import database_from_url
+
+    default = database_from_url("postgres://u:p@db:5432/egov")
+    assert default["OPTIONS"]["prepare_threshold"] == 5
+    off = database_from_url("postgres://u:p@db:5432/egov?prepare_threshold=off")
+    assert off["OPTIONS"]["prepare_threshold"] is None  # a pooler that cannot keep them
