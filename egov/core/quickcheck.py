@@ -186,44 +186,29 @@ def _date(value: Any) -> Any:
 def _list(field: serializers.ListField) -> Checker | None:
     if field.max_length is not None or field.min_length is not None or not field.allow_empty:
         return None
-    child = field.child
-    check_child = _field_checker(child)
-    if check_child is None:
-        return None
-    child_null = child.allow_null
-
-    def check(value: Any) -> Any:
-        if type(value) is not list:
-            return FALLBACK
-        result = []
-        for item in value:
-            if item is None:
-                if not child_null:
-                    return FALLBACK
-                result.append(None)
-                continue
-            item = check_child(item)
-            if item is FALLBACK:
-                return FALLBACK
-            result.append(item)
-        return result
-
-    return check
+    check_child = _field_checker(field.child)
+    return _each(check_child, field.child.allow_null) if check_child else None
 
 
 def _many(field: serializers.ListSerializer) -> Checker | None:
     if field.max_length is not None or field.min_length is not None or not field.allow_empty:
         return None
     check_child = compile_checker(field.child)
-    if check_child is None:
-        return None
+    return _each(check_child, False) if check_child else None
+
+
+def _each(check_child: Checker, null: bool) -> Checker:
+    """A list whose items each pass ``check_child`` (or are None, when ``null``)."""
 
     def check(value: Any) -> Any:
         if type(value) is not list:
             return FALLBACK
         result = []
         for item in value:
-            item = check_child(item)
+            if item is None and null:
+                result.append(None)
+                continue
+            item = FALLBACK if item is None else check_child(item)
             if item is FALLBACK:
                 return FALLBACK
             result.append(item)
