@@ -133,8 +133,9 @@ def fetch(
 ):
     """The instances of ``model`` matching the SQL condition ``where`` (column names
     as in the table, ``%s`` placeholders); ``only``: the fields to read (the primary
-    key among them), the others deferred."""
-    with connections[using].cursor() as cursor:
+    key among them), the others deferred. The statement is prepared on PostgreSQL
+    (``prepared_cursor``): these are the reads of every request."""
+    with prepared_cursor(using) as cursor:
         cursor.execute(_statement(model, where, only), params)
         rows = cursor.fetchall()
     return [_from_row(model, row, using, only) for row in rows]

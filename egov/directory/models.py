@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from egov.directory.roles import ADMIN_ROLES, Role
@@ -190,7 +190,7 @@ class Officer(models.Model):
             f"LEFT JOIN {OfficerRole._meta.db_table} r ON r.officer_id = o.id "
             "WHERE o.user_id = %s ORDER BY r.id"
         )
-        with connection.cursor() as cursor:
+        with sql.prepared_cursor() as cursor:
             cursor.execute(statement, [user.pk])
             rows = cursor.fetchall()
         if not rows:

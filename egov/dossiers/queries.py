@@ -13,6 +13,7 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -171,7 +172,14 @@ class MergedQueue:
 
     def count(self) -> int:
         ids = [part.order_by().values("id") for part in self.parts]
-        return ids[0].union(*ids[1:], all=True).count()
+        union = ids[0].union(*ids[1:], all=True)
+        if connection.vendor != "postgresql":
+            return union.count()
+        try:
+            statement, params = union.query.get_compiler(using=union.db).as_sql()
+        except EmptyResultSet:
+            return 0
+        return _prepared_rows(f"SELECT COUNT(*) FROM ({statement}) parts", params)[0][0]
 
     def __len__(self) -> int:
         return self.count()
@@ -184,6 +192,12 @@ class MergedQueue:
         """(due date, id) of the first ``stop`` dossiers of every part: read from the
         indexes alone."""
         limited = [part.values_list("due_at", "id")[:stop] for part in self.parts]
+        if connection.vendor == "postgresql":
+            union = limited[0].union(*limited[1:], all=True)
+            try:
+                return _prepared_rows(*union.query.get_compiler(using=union.db).as_sql())
+            except EmptyResultSet:
+                return []
         if connection.features.supports_slicing_ordering_in_compound:
             return list(limited[0].union(*limited[1:], all=True))
         return [row for part in limited for row in part]
@@ -203,6 +217,15 @@ class MergedQueue:
 
     def __iter__(self):
         return iter(self[:])
+
+
+def _prepared_rows(statement: str, params) -> list[tuple]:
+    """PostgreSQL: the rows of an ORM-compiled statement, prepared on the server (a
+    queue's statements take longer to plan than to run; their text is the same for
+    every officer and page, only the parameters change)."""
+    with sql.prepared_cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def queue(
@@ -309,7 +332,7 @@ def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
             ("result_files", ResultFile),
         )
     )
-    with connection.cursor() as cursor:
+    with sql.prepared_cursor() as cursor:
         cursor.execute(probe, ids * 3)
         present = {name for name, _dossier in cursor.fetchall()}
     by_dossier: dict[int, dict[str, list]] = {
