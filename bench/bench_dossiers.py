@@ -401,13 +401,14 @@ def _sequence_check(agency_code: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.last, (SELECT COUNT(*) FROM dossiers_dossier d WHERE d.code LIKE %s), "
-            "(SELECT MAX(d.code) FROM dossiers_dossier d WHERE d.code LIKE %s) "
+            # The number's order, not the text's: past 9999 a day has 5 digits.
+            "(SELECT MAX(substr(d.code, %s)::int) FROM dossiers_dossier d WHERE d.code LIKE %s) "
             "FROM dossiers_dossiercounter c JOIN directory_agency a ON a.id = c.agency_id "
             "WHERE a.code = %s AND c.day = %s",
-            [prefix + "%", prefix + "%", agency_code, today],
+            [prefix + "%", len(prefix) + 1, prefix + "%", agency_code, today],
         )
         last, count, highest = cursor.fetchone()
-    ok = count == last and highest == f"{prefix}{last:04d}"
+    ok = count == last and highest == last
     return f"busy agency {agency_code} today: {count:,} codes, counter {last:,}, " + (
         "gap-free and unique" if ok else "**INCONSISTENT**"
     )
