@@ -69,9 +69,8 @@ class SessionStore(db.SessionStore):
 
     def _get_session_from_db(self):
         _loaded.set(None)
-        with sql.prepared_cursor() as cursor:
-            cursor.execute(_statement(), [self.session_key, timezone.now()])
-            row = cursor.fetchone()
+        rows = sql.read(_statement(), [self.session_key, timezone.now()])
+        row = rows[0] if rows else None
         if row is None:
             self._session_key = None
             return None

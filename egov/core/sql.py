@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import InterfaceError, OperationalError, connections, models, router
 from django.db.models import signals
 from django.db.models.base import ModelState
 from psycopg import _queries as psycopg_queries
@@ -46,6 +46,7 @@ __all__ = [
     "new",
     "placeholders",
     "prepared_cursor",
+    "read",
     "token",
 ]
 
@@ -135,10 +136,42 @@ def fetch(
     as in the table, ``%s`` placeholders); ``only``: the fields to read (the primary
     key among them), the others deferred. The statement is prepared on PostgreSQL
     (``prepared_cursor``): these are the reads of every request."""
-    with prepared_cursor(using) as cursor:
-        cursor.execute(_statement(model, where, only), params)
-        rows = cursor.fetchall()
+    rows = read(_statement(model, where, only), params, using)
     return [_from_row(model, row, using, only) for row in rows]
+
+
+def read(statement: str, params: list[Any], using: str = "default") -> list[tuple]:
+    """The rows of a read-only ``statement``, through ``prepared_cursor``.
+
+    With ``CONN_HEALTH_CHECKS``, Django checks a kept connection with a ``SELECT 1`` round
+    trip before the first statement of each request. A read can make that check itself:
+    it is sent at once, and if the connection turns out dead (the server restarted, a
+    proxy dropped it), it runs again on a new connection, which is what the check would
+    have led to. So a request whose first statement is a read (the session, on every
+    authenticated request) makes one round trip instead of two. Inside a transaction
+    (a read there cannot be run again elsewhere) and for writes, Django's check stays."""
+    connection = connections[using]
+    if (
+        connection.vendor == "postgresql"
+        and connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+        and not connection.pool
+    ):
+        connection.health_check_done = True
+        try:
+            with prepared_cursor(using) as cursor:
+                cursor.execute(statement, params)
+                return cursor.fetchall()
+        except (OperationalError, InterfaceError):
+            raw = connection.connection
+            if raw is not None and not (raw.closed or raw.broken):
+                raise  # an error of the statement, not of the connection
+            connection.close()  # and read again on a new connection, below
+    with prepared_cursor(using) as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def prepared_cursor(using: str = "default"):

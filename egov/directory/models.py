@@ -190,9 +190,7 @@ class Officer(models.Model):
             f"LEFT JOIN {OfficerRole._meta.db_table} r ON r.officer_id = o.id "
             "WHERE o.user_id = %s ORDER BY r.id"
         )
-        with sql.prepared_cursor() as cursor:
-            cursor.execute(statement, [user.pk])
-            rows = cursor.fetchall()
+        rows = sql.read(statement, [user.pk])
         if not rows:
             return None
         officer, end = sql.instance(cls, rows[0], 0)

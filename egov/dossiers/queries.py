@@ -223,9 +223,7 @@ def _prepared_rows(statement: str, params) -> list[tuple]:
     """PostgreSQL: the rows of an ORM-compiled statement, prepared on the server (a
     queue's statements take longer to plan than to run; their text is the same for
     every officer and page, only the parameters change)."""
-    with sql.prepared_cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+    return sql.read(statement, params)
 
 
 def queue(
@@ -332,9 +330,7 @@ def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
             ("result_files", ResultFile),
         )
     )
-    with sql.prepared_cursor() as cursor:
-        cursor.execute(probe, ids * 3)
-        present = {name for name, _dossier in cursor.fetchall()}
+    present = {name for name, _dossier in sql.read(probe, ids * 3)}
     by_dossier: dict[int, dict[str, list]] = {
         d.pk: {"components": [], "events": []} for d in dossiers
     }

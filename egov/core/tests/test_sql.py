@@ -1,5 +1,8 @@
 """egov.core.sql reads the same objects as the ORM, on both databases."""
 
+import psycopg
+import pytest
+from django.db import DataError, connection, connections
 from django.forms.models import model_to_dict
 
 from egov.core import sql
@@ -91,3 +94,77 @@ def test_new_makes_what_the_model_makes(db, people, places):
         assert made_state == expected_state, model
     with pytest.raises(TypeError):
         sql.new(DossierComponent, colour="red")
+
+
+def _new_request(connection):
+    """What Django does when a request starts (``close_old_connections``): the kept
+    connection is to be checked again before its first statement."""
+    connection.close_if_unusable_or_obsolete()
+    assert connection.connection is not None and not connection.health_check_done
+
+
+@pytest.fixture
+def counted_checks(monkeypatch):
+    """The number of Django's own health checks (``is_usable``: a ``SELECT 1``) made."""
+    calls = []
+    wrapper = connections["default"]
+    real = wrapper.is_usable
+
+    def is_usable():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(wrapper, "is_usable", is_usable)
+    return calls
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_is_the_requests_health_check(counted_checks):
+    connection.ensure_connection()
+    _new_request(connection)
+    assert sql.read("SELECT %s::int + 1", [1]) == [(2,)]
+    assert counted_checks == [] and connection.health_check_done
+    # A write keeps Django's check: a statement that may have run cannot be sent again.
+    _new_request(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert counted_checks == [1]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_on_a_dead_connection_runs_again_on_a_new_one(counted_checks):
+    connection.ensure_connection()
+    [(pid,)] = sql.read("SELECT pg_backend_pid()", [])
+    other = psycopg.connect(**connection.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    _new_request(connection)
+    [(new_pid,)] = sql.read("SELECT pg_backend_pid()", [])
+    assert new_pid != pid and counted_checks == []
+    # The kept prepared cursor belongs to the new connection.
+    assert sql.read("SELECT %s::text", ["ok"]) == [("ok",)]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_an_error_of_the_statement_is_not_run_again():
+    connection.ensure_connection()
+    _new_request(connection)
+    [(pid,)] = sql.read("SELECT pg_backend_pid()", [])
+    _new_request(connection)
+    with pytest.raises(DataError):
+        sql.read("SELECT 1 / %s::int", [0])
+    # Same connection: it was not taken for a dead one.
+    assert sql.read("SELECT pg_backend_pid()", []) == [(pid,)]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_inside_a_transaction_the_check_stays_djangos(db, counted_checks):
+    connection.health_check_done = False
+    assert connection.in_atomic_block
+    assert sql.read("SELECT %s::int", [5]) == [(5,)]
+    assert counted_checks == [1]
