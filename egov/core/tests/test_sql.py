@@ -119,8 +119,7 @@ def counted_checks(monkeypatch):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-@pytest.mark.django_db(transaction=True)
-def test_a_read_is_the_requests_health_check(counted_checks):
+def test_a_read_is_the_requests_health_check(committed_db, counted_checks):
     connection.ensure_connection()
     _new_request(connection)
     assert sql.read("SELECT %s::int + 1", [1]) == [(2,)]
@@ -133,8 +132,7 @@ def test_a_read_is_the_requests_health_check(counted_checks):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-@pytest.mark.django_db(transaction=True)
-def test_a_read_on_a_dead_connection_runs_again_on_a_new_one(counted_checks):
+def test_a_read_on_a_dead_connection_runs_again_on_a_new_one(committed_db, counted_checks):
     connection.ensure_connection()
     [(pid,)] = sql.read("SELECT pg_backend_pid()", [])
     other = psycopg.connect(**connection.get_connection_params())
@@ -150,8 +148,7 @@ def test_a_read_on_a_dead_connection_runs_again_on_a_new_one(counted_checks):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-@pytest.mark.django_db(transaction=True)
-def test_an_error_of_the_statement_is_not_run_again():
+def test_an_error_of_the_statement_is_not_run_again(committed_db):
     connection.ensure_connection()
     _new_request(connection)
     [(pid,)] = sql.read("SELECT pg_backend_pid()", [])
