@@ -94,3 +94,18 @@ def test_database_url_prepares_busy_statements_unless_told_not_to():
     assert default["OPTIONS"]["prepare_threshold"] == 5
     off = database_from_url("postgres://u:p@db:5432/egov?prepare_threshold=off")
     assert off["OPTIONS"]["prepare_threshold"] is None  # a pooler that cannot keep them
+
+
+def test_web_statements_start_no_parallel_workers_unless_told(db):
+    from django.db import connection
+
+    from egov.env import database_from_url
+
+    default = database_from_url("postgres://u:p@db:5432/egov")
+    assert default["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    given = database_from_url("postgres://u:p@db/egov?options=-c%20work_mem%3D64MB")
+    assert given["OPTIONS"]["options"] == ("-c max_parallel_workers_per_gather=0 -c work_mem=64MB")
+    if connection.vendor == "postgresql":  # the running server took it
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone() == ("0",)
