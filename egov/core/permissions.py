@@ -192,22 +192,42 @@ def _surely(actor: Any, action: Action, obj: models.Model) -> bool:
     return False
 
 
+def _scope_gives(resource: Resource, scope: Scope, actor: Any) -> bool:
+    """Whether one scope gives this actor anything (``_scope_q`` is not None)."""
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWNER:
+        return resource.owner_lookup is not None and actor is not None and actor.is_authenticated
+    return bool(resource.agency_lookups) and _actor_agency(actor) is not None
+
+
 def _scope_q(resource: Resource, scope: Scope, actor: Any, model: type[models.Model]) -> Q | None:
     """The filter for one scope, or None when the scope gives nothing to this actor."""
+    if not _scope_gives(resource, scope, actor):
+        return None
     if scope is Scope.ALL:
         return Q()
     if scope is Scope.OWNER:
-        if resource.owner_lookup is None or actor is None or not actor.is_authenticated:
-            return None
         return Q(**{resource.owner_lookup: actor.pk})
     agency = _actor_agency(actor)
-    if agency is None or not resource.agency_lookups:
-        return None
     condition = _agency_condition(scope, agency)
     q = Q()
     for lookup in resource.agency_lookups:
         q |= _through(model, lookup, condition)
     return q
+
+
+def permits_any(actor: Any, action: Action, model: type[models.Model]) -> bool:
+    """Whether ``actor`` may ``action`` some objects of ``model`` (``filter_for`` is not
+    None), without building the filter."""
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    resource = resource_of(model)
+    allowed = RULES.get((resource.name, Action(action)), {})
+    return any(
+        (scope := allowed.get(role)) is not None and _scope_gives(resource, scope, actor)
+        for role in actor_roles(actor)
+    )
 
 
 def filter_for(actor: Any, action: Action, model: type[models.Model]) -> Q | None:

@@ -151,3 +151,38 @@ def test_an_object_check_costs_one_query(people, officers_at, django_assert_num_
     assert who.officer.agency
     with django_assert_num_queries(1):
         can(who, Action.VIEW, officers_at["commune"])
+
+
+def test_permits_any_says_what_filter_for_says(db):
+    """For every demo account (officers of each role, citizens, an inactive account,
+    anonymous), every registered model and every action."""
+    from django.core.management import call_command
+
+    from egov.core import permissions
+    from egov.directory.models import User
+
+    call_command("load_demo", verbosity=0)
+    inactive = User.objects.filter(is_superuser=False).order_by("pk").first()
+    inactive.is_active = False
+
+    class Stray:  # roles of every kind, but its officer record (agency) is gone
+        is_authenticated = is_active = is_officer = True
+        is_superuser = False
+        role_set = frozenset({*permissions.OFFICER_ROLES, permissions.APPLICANT})
+        officer_or_none = None
+        pk = 10**9
+
+    actors = [*User.objects.all(), inactive, Stray(), AnonymousUser(), None]
+    checked = permitted = 0
+    for actor in actors:
+        for model in permissions._resources:
+            for action in Action:
+                expected = permissions.filter_for(actor, action, model) is not None
+                assert permissions.permits_any(actor, action, model) is expected, (
+                    actor,
+                    model,
+                    action,
+                )
+                checked += 1
+                permitted += expected
+    assert permitted and permitted < checked  # both answers occur
