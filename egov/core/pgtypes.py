@@ -24,6 +24,8 @@ def fast_loader(django_loader: type) -> type:
     the rest to ``django_loader`` (the connection's, whose ``timezone`` it keeps)."""
 
     class FastTimestamptzLoader(django_loader):
+        _egov_fast = True
+
         def load(self, data):
             text = bytes(data)
             if text.endswith(b"+00") and text[4:5] == b"-" and len(text) <= 29:
@@ -50,6 +52,4 @@ def _faster_timestamps(sender, connection, **kwargs) -> None:
     current = adapters.get_loader(oid, Format.TEXT)
     if current is None or getattr(current, "_egov_fast", False):
         return
-    loader = fast_loader(current)
-    loader._egov_fast = True
-    adapters.register_loader("timestamptz", loader)
+    adapters.register_loader("timestamptz", fast_loader(current))

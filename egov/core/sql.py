@@ -161,14 +161,16 @@ def read(statement: str, params: list[Any], using: str = "default") -> list[tupl
     ):
         connection.health_check_done = True
         try:
-            with prepared_cursor(using) as cursor:
-                cursor.execute(statement, params)
-                return cursor.fetchall()
+            return _rows(statement, params, using)
         except (OperationalError, InterfaceError):
             raw = connection.connection
             if raw is not None and not (raw.closed or raw.broken):
                 raise  # an error of the statement, not of the connection
             connection.close()  # and read again on a new connection, below
+    return _rows(statement, params, using)
+
+
+def _rows(statement: str, params: list[Any], using: str) -> list[tuple]:
     with prepared_cursor(using) as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
@@ -233,11 +235,7 @@ def new(model: type[models.Model], **values: Any) -> models.Model:
     makes (a dossier has 50 fields). Models with ``pre_init``/``post_init`` receivers
     are made by ``Model.__init__``."""
     plan = _new_plan(model)
-    if (
-        plan is None
-        or signals.pre_init.has_listeners(model)
-        or signals.post_init.has_listeners(model)
-    ):
+    if plan is None or _has_init_receivers(model):
         return model(**values)
     defaults, called, relations = plan
     obj = model.__new__(model)
@@ -612,11 +610,9 @@ def _plain(field: models.Field) -> tuple[frozenset, bool]:
         return frozenset({bool}), False
     if isinstance(field, models.AutoField | models.BigAutoField | models.IntegerField):
         return frozenset({int}), False
-    if isinstance(field, models.CharField | models.TextField):
-        return frozenset({str}), False
-    if isinstance(field, models.FileField):
-        # A name (a stored file, or none): as it is. A new upload is a File, which the
-        # field's pre_save stores first.
+    if isinstance(field, models.CharField | models.TextField | models.FileField):
+        # A file field's text is the name of a stored file (or none): as it is. A new
+        # upload is a File, which the field's pre_save stores first.
         return frozenset({str}), False
     return frozenset(), False
 

@@ -195,7 +195,9 @@ class MergedQueue:
             statement, params = union.query.get_compiler(using=union.db).as_sql()
         except EmptyResultSet:
             return 0
-        return _prepared_rows(f"SELECT COUNT(*) FROM ({statement}) parts", params)[0][0]
+        # Prepared on the server (``sql.read``): a queue's statements take longer to plan
+        # than to run, and their text is the same for every officer and page.
+        return sql.read(f"SELECT COUNT(*) FROM ({statement}) parts", params)[0][0]
 
     def __len__(self) -> int:
         return self.count()
@@ -211,7 +213,7 @@ class MergedQueue:
         if connection.vendor == "postgresql":
             union = limited[0].union(*limited[1:], all=True)
             try:
-                return _prepared_rows(*union.query.get_compiler(using=union.db).as_sql())
+                return sql.read(*union.query.get_compiler(using=union.db).as_sql())
             except EmptyResultSet:
                 return []
         if connection.features.supports_slicing_ordering_in_compound:
@@ -233,13 +235,6 @@ class MergedQueue:
 
     def __iter__(self):
         return iter(self[:])
-
-
-def _prepared_rows(statement: str, params) -> list[tuple]:
-    """PostgreSQL: the rows of an ORM-compiled statement, prepared on the server (a
-    queue's statements take longer to plan than to run; their text is the same for
-    every officer and page, only the parameters change)."""
-    return sql.read(statement, params)
 
 
 def queue(

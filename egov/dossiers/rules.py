@@ -135,6 +135,13 @@ def sniff_file(head: bytes, size: int, field: str = "file") -> str:
     )
 
 
+def check_upload(file: Any, field: str = "file") -> str:
+    """``sniff_file`` on an uploaded file (its first bytes, then back to its start)."""
+    head = file.read(16)
+    file.seek(0)
+    return sniff_file(head, file.size or 0, field=field)
+
+
 def check_step_role(step: Any, roles: frozenset[str]) -> None:
     if step is not None and step.role not in roles:
         raise NotPermitted(

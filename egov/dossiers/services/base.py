@@ -321,10 +321,8 @@ def _component_rows(
             )
         content_type, size = "", 0
         if item.file is not None:
-            head = item.file.read(16)
-            item.file.seek(0)
             size = item.file.size or 0
-            content_type = rules.sniff_file(head, size, field=f"components[{index}].file")
+            content_type = rules.check_upload(item.file, field=f"components[{index}].file")
         if item.provided and component is not None:
             provided.add(component.pk)
         rows.append(

@@ -180,9 +180,7 @@ def record_result(
         )
     )
     for index, (name, file) in enumerate(files or []):
-        head = file.read(16)
-        file.seek(0)
-        content_type = rules.sniff_file(head, file.size or 0, field=f"files[{index}]")
+        content_type = rules.check_upload(file, field=f"files[{index}]")
         ResultFile.objects.create(
             dossier=dossier,
             name=name or file.name,

@@ -333,9 +333,7 @@ def attach_file(
             "A scanned file (PDF, PNG or JPEG) is required.",
             field="file",
         )
-    head = file.read(16)
-    file.seek(0)
-    line.content_type = rules.sniff_file(head, file.size or 0, field="file")
+    line.content_type = rules.check_upload(file, field="file")
     replaced = line.file.name or ""
     line.file, line.size, line.provided = file, file.size or 0, True
     line.save(update_fields=["file", "content_type", "size", "provided"])
