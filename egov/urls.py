@@ -5,6 +5,11 @@ from django.views.static import serve
 
 from egov.core import views as core_views
 
+handler400 = "egov.core.views.bad_request"
+handler403 = "egov.core.views.permission_denied"
+handler404 = "egov.core.views.page_not_found"
+handler500 = "egov.core.views.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

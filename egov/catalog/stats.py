@@ -81,19 +81,19 @@ def level_stats(on: datetime.date | None = None, *, agencies: bool = True) -> di
         procedureversion_id__in=versions.values("pk")
     )
     by_agency: dict[int, set[int]] = defaultdict(set)
-    agency_tier: dict[int, str] = {}
-    for version_id, agency_id, tier_code in through_agencies.values_list(
-        "procedureversion_id", "agency_id", "agency__tier__code"
-    ):
+    for version_id, agency_id in through_agencies.values_list("procedureversion_id", "agency_id"):
         by_agency[agency_id].add(version_id)
-        agency_tier[agency_id] = tier_code
-        by_tier.setdefault(tier_code, set())
+    # A tier's row counts each procedure once, whether it is offered by the whole tier
+    # or by some of its agencies, so that it is never below one of its agencies' rows.
+    offered = dict(by_tier)
+    for agency_id, tier_code in Agency.objects.filter(pk__in=by_agency).values_list(
+        "pk", "tier__code"
+    ):
+        offered[tier_code] = offered.get(tier_code, set()) | by_agency[agency_id]
 
     by_level: dict[str, set[int]] = defaultdict(set)
-    for tier_code, ids in by_tier.items():
+    for tier_code, ids in offered.items():
         by_level[GOVERNMENT_LEVEL.get(tier_code, "other")] |= ids
-    for agency_id, ids in by_agency.items():
-        by_level[GOVERNMENT_LEVEL.get(agency_tier[agency_id], "other")] |= ids
 
     tier_names = dict(Tier.objects.values_list("code", "name"))
     tier_rank = dict(Tier.objects.values_list("code", "rank"))
@@ -106,8 +106,8 @@ def level_stats(on: datetime.date | None = None, *, agencies: bool = True) -> di
             if (ids := by_level.get(code))
         ],
         "tiers": [
-            _row(by_tier[code], levels, tier=code, name=tier_names.get(code, code))
-            for code in sorted(by_tier, key=lambda c: (tier_rank.get(c, 99), c))
+            _row(offered[code], levels, tier=code, name=tier_names.get(code, code))
+            for code in sorted(offered, key=lambda c: (tier_rank.get(c, 99), c))
         ],
     }
     if agencies:

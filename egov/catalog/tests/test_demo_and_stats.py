@@ -62,3 +62,22 @@ def test_level_statistics_per_agency(places):
 def test_stats_api(demo, client):
     data = client.get("/api/v1/procedures/stats/").json()
     assert {row["level"] for row in data["levels"]} == {"province", "district", "commune"}
+
+
+def test_tier_rows_are_never_below_their_agencies(places):
+    """ "Sở, ban, ngành" showed 0 above department rows adding to more: procedures given
+    to single departments, not to the whole tier, were left out of the tier's row."""
+    call_command("load_demo")
+    call_command("load_demo_catalog")
+    figures = stats.level_stats()
+    tiers = {row["tier"]: row for row in figures["tiers"]}
+    by_tier: dict[str, list[dict]] = {}
+    for row in figures["agencies"]:
+        by_tier.setdefault(row["tier"], []).append(row)
+    assert tiers["department"]["total"] > 0
+    for code, rows in by_tier.items():
+        for field in ("total", "level_3", "level_4", "fully_online"):
+            assert tiers[code][field] >= max(r[field] for r in rows), (code, field)
+            assert tiers[code][field] <= sum(r[field] for r in rows), (code, field)
+    levels = {row["level"]: row for row in figures["levels"]}
+    assert levels["province"]["total"] >= tiers["department"]["total"]
