@@ -114,14 +114,71 @@ def check_roles(roles: list[str]) -> None:
         )
 
 
-def check_cccd(id_number: str) -> None:
-    """Citizen ID card number (CCCD): 12 digits (Circular 59/2021/TT-BCA art. 7)."""
+# Province (or country) codes of the CCCD number: the 63 values of Circular 07/2016/TT-BCA
+# appendix 1 (the 2025 merger of provinces changed no number; DOMAIN.md section 11).
+CCCD_PROVINCES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
+)
+MALE, FEMALE = "male", "female"
+
+
+def cccd_century_and_sex(digit: int) -> tuple[int, str]:
+    """The 4th digit: 1900s male 0 / female 1, 2000s 2 / 3, ... 2300s 8 / 9."""
+    return 1900 + 100 * (digit // 2), (MALE, FEMALE)[digit % 2]
+
+
+def check_cccd(
+    id_number: str,
+    *,
+    birth_date: datetime.date | None = None,
+    sex: str | None = None,
+) -> None:
+    """The personal identification number (số định danh cá nhân, equal to the CCCD
+    number): 12 digits; 3 for the province where the birth was registered (one of the
+    63 codes), 1 for century and sex, 2 for the last two digits of the birth year, 6
+    random (Decree 137/2015 art. 13, Circular 07/2016/TT-BCA art. 7, Law on
+    Identification 2023 art. 12). With the date of birth and the sex entered, the
+    number is checked against them, and the message says which part is wrong."""
     if not CCCD.match(id_number or ""):
         raise DomainError(
             "id_number_invalid",
-            "Số CCCD phải gồm đúng 12 chữ số.",
-            "The citizen ID number (CCCD) must be exactly 12 digits.",
+            "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.",
+            "The personal identification (CCCD) number must be exactly 12 digits.",
             field="id_number",
+        )
+    province = id_number[:3]
+    if province not in CCCD_PROVINCES:
+        raise DomainError(
+            "id_number_province",
+            f"Ba chữ số đầu của số CCCD ({province}) không phải mã tỉnh nơi đăng ký khai sinh.",
+            f"The first three digits of the CCCD number ({province}) are not a province code.",
+            field="id_number",
+            details={"part": "province", "value": province},
+        )
+    century, encoded_sex = cccd_century_and_sex(int(id_number[3]))
+    year = century + int(id_number[4:6])
+    if birth_date is not None and birth_date.year != year:
+        part = "century" if birth_date.year // 100 * 100 != century else "year"
+        raise DomainError(
+            "id_number_birth_year",
+            f"Số CCCD ghi năm sinh {year} (chữ số thứ 4-6: {id_number[3:6]}), "
+            f"khác ngày sinh đã nhập ({birth_date:%d/%m/%Y}).",
+            f"The CCCD number gives the birth year {year} (digits 4-6: {id_number[3:6]}), "
+            f"which differs from the date of birth entered ({birth_date:%d/%m/%Y}).",
+            field="id_number",
+            details={"part": part, "year_in_number": year},
+        )
+    if sex in (MALE, FEMALE) and sex != encoded_sex:
+        raise DomainError(
+            "id_number_sex",
+            "Chữ số thứ 4 của số CCCD ghi giới tính "
+            f"{'nam' if encoded_sex == MALE else 'nữ'}, khác giới tính đã nhập.",
+            f"The 4th digit of the CCCD number gives the sex {encoded_sex}, "
+            "which differs from the sex entered.",
+            field="id_number",
+            details={"part": "sex", "sex_in_number": encoded_sex},
         )
 
 

@@ -331,7 +331,7 @@ def register_applicant(
     if kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
         raise ValueError("applicant accounts are citizens or businesses")
     if kind == User.Kind.CITIZEN:
-        rules.check_cccd(id_number)
+        rules.check_cccd(id_number, birth_date=date_of_birth)
     user = User(username=username, full_name=full_name, email=email, phone=phone, kind=kind)
     user.set_password(password)
     user.save()

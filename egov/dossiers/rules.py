@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from egov.core.errors import Conflict, DomainError, NotPermitted
@@ -68,6 +69,15 @@ def check_competent(version: Any, agency: Any) -> None:
     )
 
 
+def _as_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None  # a malformed date is the date field's own error
+
+
 def check_applicant(applicant: dict[str, Any]) -> None:
     if not (applicant.get("name") or "").strip():
         raise DomainError(
@@ -79,7 +89,11 @@ def check_applicant(applicant: dict[str, Any]) -> None:
     kind = applicant.get("type", "citizen")
     if kind == "citizen":
         try:
-            check_cccd(applicant.get("id_number", ""))
+            check_cccd(
+                applicant.get("id_number", ""),
+                birth_date=_as_date(applicant.get("birth_date")),
+                sex=applicant.get("sex"),
+            )
         except DomainError as exc:
             exc.field = "applicant.id_number"
             raise
