@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -57,7 +58,7 @@ def national_code(status: str) -> int | str:
 @register.filter
 def status_label(status: str) -> str:
     try:
-        return Status(status).label
+        return label(Status(status).label)
     except ValueError:
         return status or ""
 
@@ -84,9 +85,19 @@ def as_str(value) -> str:
 
 
 @register.filter
-def vi(label) -> str:
-    """The Vietnamese part of a bilingual choice label: "Đã tiếp nhận (received)"."""
-    return str(label or "").split(" (")[0]
+def label(choice_label) -> str:
+    """A bilingual choice label ("Đã tiếp nhận (received)") in the page's language:
+    the Vietnamese part, or the English one in brackets when English is chosen."""
+    text = str(choice_label or "")
+    vietnamese, _sep, english = text.partition(" (")
+    if get_language() == "en" and english.endswith(")"):
+        english = english[:-1]
+        return english[:1].upper() + english[1:]
+    return vietnamese
+
+
+# Older templates call it by its first meaning.
+vi = register.filter("vi", label)
 
 
 EVENT_LABELS = {
