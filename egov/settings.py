@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "egov.workdays",
     "egov.catalog",
     "egov.dossiers",
+    "egov.payments",
 ]
 
 MIDDLEWARE = [

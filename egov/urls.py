@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("egov.catalog.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
+    path("", include("egov.payments.urls")),
     path("", include("egov.dossiers.urls")),
     path("", include("egov.dossiers.public_urls")),
 ]

@@ -1,0 +1,32 @@
+"""Reads of fee collection, through the dossier's access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from egov.core.permissions import Action, can
+from egov.dossiers.models import Dossier
+from egov.payments.models import Payment
+from egov.payments.services import exempted
+
+
+def payments_of(actor: Any, dossier: Dossier) -> QuerySet[Payment] | None:
+    """The payments of a dossier the actor may view, oldest first; None otherwise."""
+    if not can(actor, Action.VIEW, dossier):
+        return None
+    return dossier.payments.select_related("received_by").order_by("received_at", "id")
+
+
+def fee_summary(dossier: Dossier) -> dict[str, int | bool]:
+    """What a page shows of the fees: due, paid, exempted, still owed."""
+    exempt = exempted(dossier) if dossier.fee_due else 0
+    owed = max(dossier.fee_due - dossier.fee_paid - exempt, 0)
+    return {
+        "due": dossier.fee_due,
+        "paid": dossier.fee_paid,
+        "exempted": exempt,
+        "outstanding": owed,
+        "settled": owed == 0,
+    }
