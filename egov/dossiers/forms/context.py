@@ -19,26 +19,20 @@ from django.utils import timezone
 from egov.core.errors import Conflict
 from egov.directory.models import Agency
 from egov.dossiers.forms import formatting as fmt
+from egov.dossiers.forms import sets
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Dossier, DossierEvent
 from egov.workdays.engine import Timeliness, classify
 
-FORMS = ("01", "02", "03", "04", "05", "06")
-
-TITLES = {
-    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "05": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-    "06": "Sổ theo dõi hồ sơ",
-}
+# Every form number of either set (the set of a dossier decides what each one is).
+FORMS = ("01", "02", "03", "04", "05", "06", "07")
 
 RECEPTION_ACTIONS = ("receive", "accept", "receive_complete")
 SUPPLEMENT_ACTIONS = ("request_reception_supplement", "request_supplement", "receive_incomplete")
 REFUSAL_ACTIONS = ("refuse_at_reception", "refuse", "receive_refused")
 APOLOGY_ACTIONS = ("apologise_late",)
 FORWARD_ACTIONS = ("forward",)
+STOP_ACTIONS = ("stop",)
 
 ACTION_NAMES = {
     "submit_online": "Nộp hồ sơ trực tuyến",
@@ -138,12 +132,33 @@ def timeliness(at: datetime.datetime, due: datetime.datetime) -> Timeliness:
     return result
 
 
+# Names of local governments: "UBND huyện Chợ Mới" is in Chợ Mới.
+_PLACE_PREFIXES = tuple(
+    f"{body} {unit} "
+    for body in ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân")
+    for unit in ("tỉnh", "thành phố", "huyện", "thị xã", "quận", "xã", "phường", "thị trấn")
+)
+
+
+def place_name(agency: Agency | None) -> str:
+    """Where a document is made, for "Chợ Mới, ngày 03 tháng 12 năm 2026" (Decree
+    30/2020 appendix I: the place is the locality of the issuing body): the locality
+    of the agency, or of its parent for a department or service centre."""
+    for candidate in (agency, getattr(agency, "parent", None)):
+        name = getattr(candidate, "name", "")
+        for prefix in _PLACE_PREFIXES:
+            if name.startswith(prefix):
+                return name[len(prefix) :]
+    return ""
+
+
 def agency_header(agency: Agency | None) -> dict[str, str]:
-    """The top-left block: the parent ("cơ quan chủ quản") above the agency."""
+    """The top-left block: the parent ("cơ quan chủ quản") above the agency, and the
+    place written before the date."""
     if agency is None:
-        return {"parent": "", "name": ""}
+        return {"parent": "", "name": "", "place": ""}
     parent = agency.parent.name if agency.parent_id else ""
-    return {"parent": parent, "name": agency.name}
+    return {"parent": parent, "name": agency.name, "place": place_name(agency)}
 
 
 def applicant(dossier: Dossier) -> dict[str, str]:
@@ -178,11 +193,24 @@ def _copies(originals: int, certified: int, photocopies: int) -> str:
     return ", ".join(parts)
 
 
+def kind_of(form_no: str, dossier: Dossier) -> tuple[sets.FormSet, str]:
+    """The set of the dossier and what its form ``form_no`` is there; ValueError (404)
+    for a number the set does not have for a single dossier (the register is not)."""
+    form_set = sets.of_dossier(dossier)
+    kind = form_set.kinds.get(form_no)
+    if kind is None or kind == sets.REGISTER:
+        raise ValueError(f"form {form_no} is not a form of one dossier in {form_set.circular}")
+    return form_set, kind
+
+
 def common(dossier: Dossier, form_no: str, request: Any = None) -> dict[str, Any]:
     url = fmt.lookup_url(dossier.code, request)
+    form_set, kind = kind_of(form_no, dossier)
     return {
         "form_no": form_no,
-        "title": TITLES[form_no],
+        "kind": kind,
+        "circular": form_set.circular,
+        "title": form_set.titles[kind],
         "dossier": dossier,
         "code": dossier.code,
         "lookup_url": url,
@@ -346,12 +374,33 @@ def form_05(dossier: Dossier, events: Sequence[DossierEvent], **_: Any) -> dict[
     }
 
 
+def stop_notice(
+    dossier: Dossier, events: Sequence[DossierEvent], reason: str | None = None, **_: Any
+) -> dict[str, Any]:
+    """Form 05 of Circular 03/2025: the notice that the agency stopped handling the
+    dossier, and why (at the applicant's request or as the law requires)."""
+    event = _latest(events, STOP_ACTIONS)
+    if event is None and dossier.status != Status.STOPPED:
+        raise not_applicable("05", "hồ sơ không bị dừng giải quyết", "the dossier was not stopped")
+    agency = (event.agency if event and event.agency_id else None) or dossier.processing_agency
+    return {
+        "agency": agency_header(agency),
+        "unit": agency.name,
+        "received_on": fmt.vn_date(dossier.received_at or dossier.submitted_at),
+        "reason": reason if reason is not None else (event.note if event else ""),
+        "officer": event.actor_name if event else "",
+        "stopped_on": fmt.vn_date(event.at if event else timezone.now()),
+        "document_date": fmt.vn_date(event.at if event else timezone.now()),
+    }
+
+
 BUILDERS = {
-    "01": form_01,
-    "02": form_02,
-    "03": form_03,
-    "04": form_04,
-    "05": form_05,
+    sets.RECEIPT: form_01,
+    sets.SUPPLEMENT: form_02,
+    sets.REFUSAL: form_03,
+    sets.APOLOGY: form_04,
+    sets.STOP_NOTICE: stop_notice,
+    sets.CONTROL: form_05,
 }
 
 
@@ -361,7 +410,7 @@ def for_dossier(
     dossier = load(dossier)
     events = list(dossier.events.all())
     context = common(dossier, form_no, request)
-    context.update(BUILDERS[form_no](dossier, events, **options))
+    context.update(BUILDERS[context["kind"]](dossier, events, **options))
     return context
 
 
@@ -426,9 +475,12 @@ def register(
                 "note": _register_note(d),
             }
         )
+    form_set = sets.in_force(date_to or timezone.localdate())
     return {
-        "form_no": "06",
-        "title": TITLES["06"],
+        "form_no": form_set.register_number,
+        "kind": sets.REGISTER,
+        "circular": form_set.circular,
+        "title": form_set.titles[sets.REGISTER],
         "agency": agency_header(agency),
         "rows": rows,
         "date_from": date_from.strftime("%d/%m/%Y") if date_from else "",

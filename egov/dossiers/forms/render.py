@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from egov.directory.models import Agency
 from egov.dossiers.forms import context as ctx
+from egov.dossiers.forms import sets
 from egov.dossiers.models import Dossier
 
 
@@ -27,11 +28,11 @@ def render_form_html(
     Raises ``Conflict`` ``form_not_applicable`` when the dossier has no such form
     (form 01 of a dossier never received...)."""
     number = ctx.form_number(form_no)
-    if number == "06":
+    if sets.of_dossier(dossier).kinds.get(number) == sets.REGISTER:
         return render_register_html([dossier], None, None, None, request=request, for_pdf=for_pdf)
     context = ctx.for_dossier(number, dossier, request, **options)
     context["for_pdf"] = for_pdf
-    return render_to_string(f"dossiers/forms/{number}.html", context, request=request)
+    return render_to_string(f"dossiers/forms/{context['kind']}.html", context, request=request)
 
 
 def render_register_html(
@@ -46,7 +47,7 @@ def render_register_html(
     """Form 06, the tracking register: one row per dossier."""
     context = ctx.register(dossiers, agency, date_from, date_to)
     context["for_pdf"] = for_pdf
-    return render_to_string("dossiers/forms/06.html", context, request=request)
+    return render_to_string("dossiers/forms/register.html", context, request=request)
 
 
 def render_form_pdf(form_no: Any, dossier: Dossier, request: Any = None, **options: Any) -> bytes:

@@ -21,20 +21,21 @@ from egov.dossiers.forms import context as ctx
 from egov.dossiers.forms import render
 from egov.dossiers.models import Dossier
 
-# Forms of a single dossier; 06 is the register of many.
-DOSSIER_FORMS = ("01", "02", "03", "04", "05")
-
 
 def _dossier(request: HttpRequest, code: str, form_no: str) -> tuple[Dossier, str]:
+    """The dossier and the number of one of its forms: of its set (Circular 01/2018 or
+    03/2025, by its receipt date), the register aside."""
     try:
         number = ctx.form_number(form_no)
     except ValueError:
         raise Http404("unknown form") from None
-    if number not in DOSSIER_FORMS:
-        raise Http404("unknown form")
     dossier = get_object_or_404(Dossier, code=code)
     if not can(request.user, Action.VIEW, dossier):
         raise Http404("no such dossier")
+    try:
+        ctx.kind_of(number, dossier)
+    except ValueError:
+        raise Http404("unknown form") from None
     return dossier, number
 
 

@@ -1,4 +1,5 @@
-"""Forms 01-06 of Circular 01/2018/TT-VPCP art. 9: content of the HTML pages, the
+"""The forms of Circular 03/2025/TT-VPCP (dossiers received from 15/09/2025; the
+Circular 01/2018 set: test_form_sets.py): content of the HTML pages, the
 PDFs' paper size and embedded fonts, and who may open them.
 
 The dossiers are written directly with the ORM (the forms only read), at fixed times
@@ -295,7 +296,8 @@ def test_form_04_gives_the_original_and_the_new_appointment(dossier, places):
         note="Cần xác minh thông tin với UBND xã Yên Đĩnh.",
     )
     html = render.render_form_html("04", dossier)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ".lower() in html.lower()
+    # Received in 2026: Circular 03/2025's form 04 (apology and extension request).
+    assert "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết".lower() in html.lower()
     assert "000.00.12.H06-260305-0007" in html
     assert "Ngày 05 tháng 3 năm 2026, UBND huyện Chợ Mới tiếp nhận" in html
     assert "08 giờ 30 phút, ngày 10 tháng 3 năm 2026" in html
@@ -309,7 +311,7 @@ def test_form_05_classifies_each_hand_over(dossier, places):
     # The result: classified on the dossier's appointment (stated by the service).
     event(dossier, "record_result", at(9, 11), places.district, "Hà Văn Minh", timeliness="early")
 
-    html = render.render_form_html("05", dossier)
+    html = render.render_form_html("06", dossier)
 
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ".lower() in html.lower()
     results = re.findall(r'<td class="center">([^<]*)</td>\s*<td class="sign">', html)
@@ -388,7 +390,7 @@ def every_form(dossier, places):
     return dossier
 
 
-@pytest.mark.parametrize("form_no", ["01", "02", "03", "04", "05"])
+@pytest.mark.parametrize("form_no", ["01", "02", "03", "04", "06"])
 def test_pdf_is_a5_with_the_shipped_dejavu_font(every_form, form_no):
     pdf = render.render_form_pdf(form_no, every_form)
     assert pdf.startswith(b"%PDF-")
@@ -449,7 +451,7 @@ def test_officer_of_the_agency_gets_the_page_and_the_pdf(dossier, people):
 
 
 def test_applicant_sees_her_own_dossier_forms(dossier, people):
-    response = views.form_html(officer_request(people.citizen), code=dossier.code, form_no="05")
+    response = views.form_html(officer_request(people.citizen), code=dossier.code, form_no="06")
     assert response.status_code == 200
 
 
@@ -464,7 +466,7 @@ def test_others_get_404(dossier, people, who):
 
 def test_unknown_form_is_404_and_inapplicable_form_409(dossier, people):
     request = officer_request(people.desk_officer)
-    for form_no in ("07", "06", "abc"):
+    for form_no in ("08", "07", "abc"):  # 07 is the register of many dossiers
         with pytest.raises(Http404):
             views.form_html(request, code=dossier.code, form_no=form_no)
     response = views.form_html(request, code=dossier.code, form_no="03")

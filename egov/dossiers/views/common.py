@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.dossiers.forms import sets
 from egov.dossiers.lifecycle import Status
 from egov.workdays import services as workdays
 
@@ -36,12 +37,15 @@ def clock() -> dict[str, Any]:
     return {"ws_calendar": workdays.get_calendar(), "ws_now": timezone.now()}
 
 
+# Short names of the forms on the dossier page, by kind (the number comes from the
+# dossier's form set).
 FORM_TITLES = {
-    "01": _("Mẫu 01 · Giấy tiếp nhận, hẹn trả kết quả"),
-    "02": _("Mẫu 02 · Phiếu yêu cầu bổ sung"),
-    "03": _("Mẫu 03 · Phiếu từ chối"),
-    "04": _("Mẫu 04 · Phiếu xin lỗi, hẹn lại"),
-    "05": _("Mẫu 05 · Phiếu kiểm soát quá trình"),
+    sets.RECEIPT: _("Giấy tiếp nhận, hẹn trả kết quả"),
+    sets.SUPPLEMENT: _("Phiếu yêu cầu bổ sung"),
+    sets.REFUSAL: _("Phiếu từ chối"),
+    sets.APOLOGY: _("Phiếu xin lỗi, hẹn lại"),
+    sets.STOP_NOTICE: _("Thông báo dừng giải quyết"),
+    sets.CONTROL: _("Phiếu kiểm soát quá trình"),
 }
 
 
@@ -51,27 +55,37 @@ def form_url(code: str, number: str) -> str:
 
 
 def printable_forms(dossier, components) -> list[dict[str, str]]:
-    """The forms 01-05 that apply to the dossier as it stands."""
-    numbers = []
+    """The forms that apply to the dossier as it stands, numbered as its form set
+    (Circular 01/2018 or 03/2025, by its receipt date) numbers them."""
+    kinds = []
     if dossier.received_at:
-        numbers.append("01")
+        kinds.append(sets.RECEIPT)
     if any(not c.provided for c in components):
-        numbers.append("02")
+        kinds.append(sets.SUPPLEMENT)
     if dossier.status == Status.NOT_RECEIVED or dossier.outcome == "refused":
-        numbers.append("03")
+        kinds.append(sets.REFUSAL)
     if dossier.extended:
-        numbers.append("04")
+        kinds.append(sets.APOLOGY)
+    if dossier.status == Status.STOPPED:
+        kinds.append(sets.STOP_NOTICE)
     if dossier.received_at:
-        numbers.append("05")
-    return [
-        {
-            "number": n,
-            "title": FORM_TITLES[n],
-            "url": form_url(dossier.code, n),
-            "pdf": form_url(dossier.code, n) + "pdf",
-        }
-        for n in numbers
-    ]
+        kinds.append(sets.CONTROL)
+    form_set = sets.of_dossier(dossier)
+    forms = []
+    for kind in kinds:
+        number = form_set.number(kind)
+        if number is None:  # the notice of stopping is new in Circular 03/2025
+            continue
+        forms.append(
+            {
+                "number": number,
+                "title": _("Mẫu %(number)s · %(title)s")
+                % {"number": number, "title": FORM_TITLES[kind]},
+                "url": form_url(dossier.code, number),
+                "pdf": form_url(dossier.code, number) + "pdf",
+            }
+        )
+    return forms
 
 
 def reception_form_number(status: str) -> str:
