@@ -193,6 +193,8 @@ TASKS = {
 
 # Audit log: number of independent hash chains (see docs/decisions/0002-audit-chain.md).
 AUDIT_PARTITIONS = env_int("EGOV_AUDIT_PARTITIONS", 16)
+# Decree 118/2025 art. 11: a supplement may be requested once per dossier.
+SUPPLEMENT_REQUESTS_MAX = env_int("EGOV_SUPPLEMENT_REQUESTS_MAX", 1)
 # Outbox relay: retries with exponential backoff, then dead.
 OUTBOX_MAX_ATTEMPTS = env_int("EGOV_OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = env_int("EGOV_OUTBOX_BACKOFF_SECONDS", 5)

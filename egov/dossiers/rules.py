@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
+
 from egov.core.errors import Conflict, DomainError, NotPermitted
 from egov.directory.rules import check_cccd
 
@@ -211,4 +213,33 @@ def check_same_province_higher(agency: Any, target: Any) -> None:
             "Chỉ chuyển liên thông lên cơ quan cấp trên trong tỉnh.",
             "Cross-level transfer goes to a higher authority of the same province.",
             field="agency",
+        )
+
+
+SUPPLEMENT_REQUEST_ACTIONS = (
+    "receive_incomplete",
+    "request_reception_supplement",
+    "request_supplement",
+)
+
+
+def check_supplement_request_allowed(previous_requests: int) -> None:
+    """A correction or supplement may be requested only once (Decree 118/2025/NĐ-CP art.
+    11: "chỉ được yêu cầu sửa đổi, bổ sung một lần"), at reception or during processing.
+    The number allowed is a setting (``EGOV_SUPPLEMENT_REQUESTS_MAX``, default 1), since
+    the full text of the decree was not at hand when this was written."""
+    allowed = settings.SUPPLEMENT_REQUESTS_MAX
+    if previous_requests >= allowed:
+        raise Conflict(
+            "supplement_already_requested",
+            "Hồ sơ này đã được yêu cầu bổ sung, hoàn thiện"
+            + (" một lần" if allowed == 1 else f" {previous_requests} lần")
+            + "; không được yêu cầu thêm (Nghị định 118/2025/NĐ-CP, Điều 11). "
+            "Hãy giải quyết hoặc từ chối giải quyết hồ sơ.",
+            "A supplement was already requested for this dossier"
+            + (" once" if allowed == 1 else f" {previous_requests} times")
+            + "; no further request is allowed (Decree 118/2025, art. 11). "
+            "Decide the dossier or refuse it.",
+            field="reason",
+            details={"previous_requests": previous_requests, "allowed": allowed},
         )
