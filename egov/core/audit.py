@@ -326,8 +326,6 @@ class Problem:
         text = ", ".join(where)
         if self.entry_id is not None:
             text += f" (entry id {self.entry_id})"
-        elif self.partition is not None and self.seq is not None:
-            text += " (chain head)"
         return f"{text}: {self.reason}" if text else self.reason
 
 
