@@ -1,14 +1,18 @@
 """The audit key: outside the database, created on first use, rotated without losing
 what old keys sealed, and required to verify."""
 
+import importlib
 import stat
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from egov.core import audit, audit_keys
+from egov.core import audit, audit_keys, guards, migrations
 from egov.core.models import AuditEntry
 
 
@@ -99,3 +103,58 @@ def test_keys_can_come_from_the_environment_setting(db, settings, tmp_path, caps
 def test_malformed_keys_are_refused_clearly(text, message):
     with pytest.raises(audit_keys.AuditKeyError, match=message):
         audit_keys.parse(text, "EGOV_AUDIT_KEY")
+
+
+def _sealing_migration():
+    # Found by its name, whatever number the migration ends up with.
+    folder = Path(migrations.__file__).parent
+    name = next(folder.glob("*_sec_audit_keyed_hashes.py")).stem
+    return importlib.import_module(f"egov.core.migrations.{name}")
+
+
+def _as_before_keys(entries):
+    """Rewrite ``entries`` (one partition) as the code before keyed hashes wrote them."""
+    migration = _sealing_migration()
+    prev = audit.GENESIS
+    guards.remove(connection)
+    with connection.cursor() as cursor:
+        for entry in entries:
+            entry.prev_hash, entry.key_id = prev, ""
+            entry.hash = migration._legacy_digest(entry)
+            prev = entry.hash
+            cursor.execute(
+                "UPDATE core_auditentry SET prev_hash = %s, hash = %s, key_id = '' WHERE id = %s",
+                [entry.prev_hash, entry.hash, entry.pk],
+            )
+        cursor.execute(
+            "UPDATE core_auditchainhead SET last_hash = %s, last_prev_hash = %s "
+            'WHERE "partition" = %s',
+            [entries[-1].hash, entries[-1].prev_hash, entries[0].partition],
+        )
+    guards.install(connection)
+
+
+def test_the_upgrade_seals_the_old_entries_with_the_key(db):
+    connection.egov_audit_partition = 4
+    entries = _record(3)
+    _as_before_keys(entries)
+    assert "no key id" in audit.verify_chain()[1][0].reason
+    _sealing_migration().seal(django_apps, SimpleNamespace(connection=connection))
+    assert audit.verify_chain()[1] == []
+    assert set(AuditEntry.objects.values_list("key_id", flat=True)) == {
+        audit_keys.load().current_id
+    }
+    assert guards.check(connection) == []
+
+
+def test_the_upgrade_refuses_to_seal_a_broken_chain(db):
+    connection.egov_audit_partition = 4
+    entries = _record(3)
+    _as_before_keys(entries)
+    guards.remove(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditentry SET action = 'forged' WHERE id = %s", [entries[1].pk]
+        )
+    with pytest.raises(RuntimeError, match=f"partition 4, seq 2 \\(entry id {entries[1].pk}\\)"):
+        _sealing_migration().seal(django_apps, SimpleNamespace(connection=connection))
