@@ -156,6 +156,8 @@ def load(*, create: bool = False) -> Keys:
         except OSError as error:
             raise AuditKeyError(f"the audit key file {path} cannot be read: {error}") from None
         cached = _cache[cache_key] = parse(text, str(path))
+        if stat.st_mode & 0o077:
+            logger.warning("audit key file %s is readable by others: chmod 600 it", path)
     return cached
 
 
