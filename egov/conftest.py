@@ -137,6 +137,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def _audit_key_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-key")
+
+
+@pytest.fixture(autouse=True)
+def _audit_files(settings, tmp_path, _audit_key_dir):
+    # One audit key for the run (created on first use, as in the demo) and a checkpoint
+    # file per test, never the demo's under var/ (child processes get both: child_env).
+    settings.AUDIT_KEY = ""
+    settings.AUDIT_KEY_FILE = _audit_key_dir / "audit-key"
+    settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher (tested in core/tests/test_security.py); tests

@@ -193,6 +193,17 @@ TASKS = {
 
 # Audit log: number of independent hash chains (see docs/decisions/0002-audit-chain.md).
 AUDIT_PARTITIONS = env_int("EGOV_AUDIT_PARTITIONS", 16)
+# Keys of the audit's keyed hashes, never in the database (egov/core/audit_keys.py):
+# inline "id:hex,..." or a key file (created on first use when missing).
+AUDIT_KEY = env_str("EGOV_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(env_str("EGOV_AUDIT_KEY_FILE", str(VAR_DIR / "audit-key")))
+# Signed checkpoints of every chain head, appended outside the database
+# (docs/decisions/0008-audit-anchored.md); written every AUDIT_CHECKPOINT_SECONDS by
+# `manage.py serve` (0: only by `manage.py audit_checkpoint`).
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("EGOV_AUDIT_CHECKPOINT_PATH", str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
+AUDIT_CHECKPOINT_SECONDS = env_int("EGOV_AUDIT_CHECKPOINT_SECONDS", 600)
 # Decree 118/2025 art. 11: a supplement may be requested once per dossier.
 SUPPLEMENT_REQUESTS_MAX = env_int("EGOV_SUPPLEMENT_REQUESTS_MAX", 1)
 # Outbox relay: retries with exponential backoff, then dead.

@@ -1,15 +1,17 @@
-"""Append-only, hash-chained audit log.
+"""Append-only, hash-chained audit log with keyed hashes.
 
 Every write made through a service function appends an entry in the same
 transaction (``record``). Entries are spread over ``AUDIT_PARTITIONS`` independent
 chains: a database connection picks one partition the first time it writes and
 keeps it, so one transaction only ever locks one chain head (no deadlocks) and
 concurrent writers (web processes, workers) mostly lock different heads. Each
-entry stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical JSON)``;
-``verify_chain`` (management command ``verify_audit``) recomputes every chain
-and reports the first broken entry. On PostgreSQL the head and the entry are written
-by one statement that computes the hash in the database (``_append_parts``). Why
-partitions rather than one chain or batch sealing: docs/decisions/0002-audit-chain.md.
+entry stores ``prev_hash``, ``key_id`` and ``hash = HMAC-SHA256(key, prev_hash +
+canonical JSON)`` with a key that is not in the database (``egov.core.audit_keys``),
+so that someone who can rewrite rows cannot recompute the chain. ``verify_chain``
+recomputes every chain and reports the first broken entry of each; ``manage.py
+verify_audit`` adds the guards and the signed checkpoints kept outside the database
+(``egov.core.audit_checkpoint``). Why partitions rather than one chain or batch
+sealing: docs/decisions/0002-audit-chain.md; keys and checkpoints: 0008-audit-anchored.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import hmac
 import json
 import random
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from egov.core import sql
+from egov.core import audit_keys, sql
 from egov.core.context import current_client_ip, current_request_id
 from egov.core.models import AuditChainHead, AuditEntry
 
@@ -66,6 +69,7 @@ def _body(entry: AuditEntry) -> dict[str, Any]:
         "changes": entry.changes,
         "request_id": entry.request_id,
         "client_ip": entry.client_ip,
+        "key_id": entry.key_id,
     }
 
 
@@ -73,8 +77,27 @@ def _dumps(body: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _stamp_key(entry: AuditEntry) -> Any:
+    """The HMAC that seals ``entry``: of its own key, or of the current key, which a new
+    entry (no ``key_id`` yet) is given."""
+    if entry.key_id:
+        return audit_keys.load(create=True).mac(entry.key_id)
+    entry.key_id, mac = audit_keys.current()
+    return mac
+
+
 def entry_digest(entry: AuditEntry) -> str:
-    return hashlib.sha256((entry.prev_hash + _dumps(_body(entry))).encode()).hexdigest()
+    """``HMAC-SHA256(key, prev_hash + canonical JSON)`` of ``entry`` with the key of its
+    ``key_id``; a new entry without one gets the current key's id first."""
+    mac = _stamp_key(entry)
+    mac.update((entry.prev_hash + _dumps(_body(entry))).encode())
+    return mac.hexdigest()
+
+
+def _verify_digest(entry: AuditEntry, keys: audit_keys.Keys) -> str:
+    mac = keys.mac(entry.key_id)
+    mac.update((entry.prev_hash + _dumps(_body(entry))).encode())
+    return mac.hexdigest()
 
 
 def _text_before_seq(entry: AuditEntry) -> str:
@@ -147,10 +170,20 @@ def _append_parts(entry: AuditEntry, using: str, key: sql.Key | None = None) -> 
     ``sql.insert_all`` statement; ``_append_sql``): its canonical text up to the
     sequence number and its row go in the statement's JSON document."""
     text, upsert, insert = _append_sql(using, key.columns if key else ())
+    _stamp_key(entry)
+    # HMAC(k, m) = sha256((k ^ opad) + sha256((k ^ ipad) + m)) with the key's two pads
+    # (RFC 2104), which this transitional statement sends as parameters: issue 13
+    # replaces it by the Python path that every other write takes.
+    secret = audit_keys.load().by_id[entry.key_id]
+    if len(secret) > 64:  # SHA-256's block
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(64, b"\0")
+    inner = bytes(b ^ 0x36 for b in secret)
+    outer = bytes(b ^ 0x5C for b in secret)
     row = sql._document(entry, sql._writers(AuditEntry, False), connections[using], key)
     return [
         sql.Part("audit_text", text, rows=_text_before_seq(entry)),
-        sql.Part("audit_head", upsert, (entry.partition,)),
+        sql.Part("audit_head", upsert, (entry.partition, outer, inner, outer, inner)),
         sql.Part("audit_entry", insert, rows=row),
     ]
 
@@ -169,8 +202,11 @@ def _append_sql(using: str, key: tuple[str, ...]) -> tuple[str, str, str]:
     text = sql.fill("(d.doc ->> 'audit_text')", key, as_text=True)
     text = f"SELECT {text} AS text FROM d{', k' if key else ''}"
 
-    def digest(expression: str) -> str:
-        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+    def digest(expression: str) -> str:  # HMAC-SHA256 from the key's outer and inner pads
+        return (
+            "encode(sha256(%s::bytea || sha256(%s::bytea || "
+            f"convert_to({expression}, 'UTF8'))), 'hex')"
+        )
 
     first = digest(f"'{GENESIS}' || t.text || '1}}'")  # the first entry of the partition
     upsert = (
@@ -214,12 +250,10 @@ def record(
     after inserting the new instances ``rows`` (what the audited action writes: the
     dossier's history row, outbox events...; ``sql.insert_all``).
 
-    PostgreSQL: ``rows`` and the entry in one statement, so a read that is audited
-    (one statement, no transaction) or an action costs one round trip here; with a
-    ``key`` (``sql.Key``: a new dossier's code and id) that statement also takes it,
-    and None is returned if the key's statement gave no row (nothing was written).
-    Elsewhere: the inserts, then the head's next number, the entry, the head's new
-    hash."""
+    PostgreSQL with a ``key`` (``sql.Key``: a new dossier's code and id): ``rows``, the
+    key and the entry in one statement, and None is returned if the key's statement
+    gave no row (nothing was written). Otherwise: the inserts, then the head's next
+    number, the entry (its keyed hash computed here), the head's new hash."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -240,7 +274,7 @@ def record(
         request_id=current_request_id(),
         client_ip=current_client_ip(),
     )
-    if connections[using].vendor == "postgresql":
+    if key is not None and connections[using].vendor == "postgresql":
         written = sql.insert_all(list(rows), using, also=_append_parts(entry, using, key), key=key)
         if written is None:
             return None
@@ -275,79 +309,98 @@ def record_personal_data_read(
 
 
 @dataclass(frozen=True)
-class ChainProblem:
-    partition: int
-    seq: int
-    entry_id: int | None
+class Problem:
+    """One thing wrong with the audit log: where (as far as known) and why."""
+
     reason: str
+    partition: int | None = None
+    seq: int | None = None
+    entry_id: int | None = None
 
     def __str__(self) -> str:
-        where = f"entry id {self.entry_id}" if self.entry_id is not None else "chain head"
-        return f"partition {self.partition}, seq {self.seq} ({where}): {self.reason}"
+        where = []
+        if self.partition is not None:
+            where.append(f"partition {self.partition}")
+        if self.seq is not None:
+            where.append(f"seq {self.seq}")
+        text = ", ".join(where)
+        if self.entry_id is not None:
+            text += f" (entry id {self.entry_id})"
+        return f"{text}: {self.reason}" if text else self.reason
 
 
-def verify_chain(using: str = "default") -> tuple[int, list[ChainProblem]]:
-    """Recompute every partition's chain. Returns (entries checked, first problem of
-    each broken partition, ordered by time of the broken entry)."""
+def check_entries(
+    partition: int,
+    entries: Any,
+    keys: audit_keys.Keys,
+    *,
+    seq: int = 0,
+    prev_hash: str = GENESIS,
+) -> tuple[int, int, str, Problem | None]:
+    """Walk ``entries`` of ``partition`` (ordered by seq) as the continuation of the
+    chain after ``seq`` whose hash is ``prev_hash``. Returns (entries walked, last seq,
+    last hash, first problem or None)."""
+    walked = 0
+    for entry in entries:
+        walked += 1
+        reason = None
+        if entry.seq != seq + 1:
+            reason = f"entry missing (the next entry found has seq {entry.seq})"
+            problem = Problem(reason, partition, seq + 1, entry.pk)
+            return walked, seq, prev_hash, problem
+        if entry.prev_hash != prev_hash:
+            reason = "prev_hash does not match the previous entry"
+        elif not entry.key_id:
+            reason = "no key id: not sealed with a keyed hash"
+        else:
+            try:
+                if not hmac.compare_digest(_verify_digest(entry, keys), entry.hash):
+                    reason = f"content changed: keyed hash (key {entry.key_id}) does not match"
+            except audit_keys.UnknownKey as error:
+                reason = f"{error}: cannot be verified"
+        if reason:
+            return walked, seq, prev_hash, Problem(reason, partition, entry.seq, entry.pk)
+        seq, prev_hash = entry.seq, entry.hash
+    return walked, seq, prev_hash, None
+
+
+def verify_chain(
+    using: str = "default", keys: audit_keys.Keys | None = None
+) -> tuple[int, list[Problem]]:
+    """Recompute every partition's chain from seq 1 with the keys (``KeyMissing`` when
+    they cannot be read) and compare its end with the partition's head. Returns
+    (entries checked, first problem of each broken partition, ordered by partition)."""
+    keys = keys or audit_keys.load()
     checked = 0
-    problems: list[tuple[Any, ChainProblem]] = []
+    problems: list[Problem] = []
     heads = {h.partition: h for h in AuditChainHead.objects.using(using).all()}
     partitions = set(heads) | set(
         AuditEntry.objects.using(using).values_list("partition", flat=True).distinct()
     )
     for partition in sorted(partitions):
-        expected_seq, prev_hash, problem = 1, GENESIS, None
         entries = (
             AuditEntry.objects.using(using)
             .filter(partition=partition)
             .order_by("seq")
             .iterator(2000)
         )
-        for entry in entries:
-            checked += 1
-            if entry.seq != expected_seq:
-                problem = (
-                    entry.occurred_at,
-                    ChainProblem(
-                        partition,
-                        expected_seq,
-                        entry.pk,
-                        f"entry missing (next entry found has seq {entry.seq})",
-                    ),
-                )
-            elif entry.prev_hash != prev_hash:
-                problem = (
-                    entry.occurred_at,
-                    ChainProblem(
-                        partition,
-                        entry.seq,
-                        entry.pk,
-                        "prev_hash does not match the previous entry",
-                    ),
-                )
-            elif entry_digest(entry) != entry.hash:
-                problem = (
-                    entry.occurred_at,
-                    ChainProblem(
-                        partition, entry.seq, entry.pk, "content changed: hash does not match"
-                    ),
-                )
-            if problem:
-                break
-            expected_seq, prev_hash = entry.seq + 1, entry.hash
+        walked, seq, last_hash, problem = check_entries(partition, entries, keys)
+        checked += walked
         if problem is None:
             head = heads.get(partition)
-            if head is None or head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
-                problem = (
-                    None,
-                    ChainProblem(
-                        partition,
-                        expected_seq - 1,
-                        None,
-                        "chain head does not match the last entry (entries removed at the end?)",
-                    ),
+            if head is None:
+                problem = Problem("chain head missing", partition, seq)
+            elif head.last_seq != seq or head.last_hash != last_hash:
+                problem = Problem(
+                    f"chain head (seq {head.last_seq}) does not match the last entry "
+                    f"(seq {seq}): entries removed at the end, or the head moved",
+                    partition,
+                    head.last_seq,
                 )
+            elif seq and head.last_prev_hash != (
+                AuditEntry.objects.using(using).get(partition=partition, seq=seq).prev_hash
+            ):
+                problem = Problem("chain head's prev_hash does not match", partition, seq)
         if problem:
             problems.append(problem)
-    problems.sort(key=lambda p: (p[0] is None, p[0] or timezone.now(), p[1].partition))
-    return checked, [p for _, p in problems]
+    return checked, problems

@@ -23,8 +23,9 @@ class AuditChainHead(models.Model):
 class AuditEntry(models.Model):
     """One append-only audit entry, hash-chained to the previous entry of its partition.
 
-    ``hash = sha256(prev_hash || canonical JSON of the entry)``; see
-    ``egov.core.audit`` and docs/decisions/0002-audit-chain.md.
+    ``hash = HMAC-SHA256(key, prev_hash || canonical JSON of the entry)`` with the key
+    named by ``key_id``, which is kept outside the database; see ``egov.core.audit``,
+    docs/decisions/0002-audit-chain.md and 0008-audit-anchored.md.
     """
 
     partition = models.PositiveSmallIntegerField()
@@ -46,6 +47,9 @@ class AuditEntry(models.Model):
     client_ip = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The id of the key the hash was made with (egov.core.audit_keys): entries keep it
+    # when the key is rotated.
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [

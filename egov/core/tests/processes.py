@@ -17,10 +17,14 @@ def database_url() -> str:
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    return dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="egov.settings",
-        DATABASE_URL=database_url(),
-        PYTHONPATH=str(settings.BASE_DIR),
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov.settings",
+        "DATABASE_URL": database_url(),
+        "PYTHONPATH": str(settings.BASE_DIR),
+        # The test's audit key and checkpoint file (egov/conftest.py).
+        "EGOV_AUDIT_KEY": settings.AUDIT_KEY,
+        "EGOV_AUDIT_KEY_FILE": str(settings.AUDIT_KEY_FILE),
+        "EGOV_AUDIT_CHECKPOINT_PATH": str(settings.AUDIT_CHECKPOINT_PATH),
         **extra,
-    )
+    }

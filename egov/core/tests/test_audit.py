@@ -75,7 +75,7 @@ def test_verify_command_finds_a_changed_row(people, places, capsys):
         call_command("verify_audit")
     err = capsys.readouterr().err
     assert f"partition {victim.partition}, seq {victim.seq} (entry id {victim.pk})" in err
-    assert "content changed" in err
+    assert "content changed: keyed hash" in err
 
 
 def test_verify_finds_a_removed_entry_and_a_removed_tail(people, places):
@@ -99,8 +99,10 @@ def test_verify_finds_a_truncated_chain(people, places):
 
 def test_verify_command_reports_success(people, places, capsys):
     _write_entries(people, places, 2)
+    call_command("audit_checkpoint")
     call_command("verify_audit")
-    assert "chains intact" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "chains intact, guards in place, the latest checkpoint agrees" in out
 
 
 def test_a_failed_transaction_leaves_no_entry_and_no_gap(people, places):

@@ -74,6 +74,12 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
                 break
             time.sleep(0.25)
         assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+        # The audit checkpoint task, enqueued at start, is run by the task worker.
+        for _ in range(60):
+            if settings.AUDIT_CHECKPOINT_PATH.exists():
+                break
+            time.sleep(0.5)
+        assert '"n":1' in settings.AUDIT_CHECKPOINT_PATH.read_text()
 
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))

@@ -2,7 +2,8 @@
 worker and the outbox relay, until Ctrl-C. Used by `make run`. It also does the
 housekeeping: expired Idempotency-Key records are deleted at start and then every
 ``EGOV_HOUSEKEEPING_SECONDS`` (on several machines, run ``purge_idempotency_keys``
-from cron instead; docs/operations.md)."""
+from cron instead; docs/operations.md). Every ``EGOV_AUDIT_CHECKPOINT_SECONDS`` (and at
+start) it enqueues the audit checkpoint task, which the task worker runs."""
 
 import os
 import signal
@@ -67,12 +68,15 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        next_housekeeping = 0.0
+        next_housekeeping = next_checkpoint = 0.0
         try:
             while not stopping:
                 if time.monotonic() >= next_housekeeping:
                     self._housekeeping()
                     next_housekeeping = time.monotonic() + options["housekeeping_seconds"]
+                if settings.AUDIT_CHECKPOINT_SECONDS and time.monotonic() >= next_checkpoint:
+                    self._enqueue_checkpoint()
+                    next_checkpoint = time.monotonic() + settings.AUDIT_CHECKPOINT_SECONDS
                 for name, child in children.items():
                     if child.poll() is not None:
                         self.stderr.write(f"{name} exited with {child.returncode}; stopping")
@@ -88,6 +92,18 @@ class Command(BaseCommand):
                     child.wait(timeout=max(deadline - time.monotonic(), 0.1))
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+    def _enqueue_checkpoint(self) -> None:
+        from django.db import connection
+
+        from egov.core.tasks import write_audit_checkpoint
+
+        try:
+            write_audit_checkpoint.enqueue()
+        except Exception as error:  # keep serving; the next round tries again
+            self.stderr.write(f"audit checkpoint not enqueued: {error}")
+        finally:
+            connection.close()
 
     def _housekeeping(self) -> None:
         from django.db import connection
