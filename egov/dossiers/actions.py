@@ -481,7 +481,7 @@ ACTIONS: dict[str, ActionDef] = {
             ("Yêu cầu nghĩa vụ tài chính", "Request a financial obligation"),
             lambda c: c.service(amount=c.data["amount"], note=c.data["note"]),
             lambda s: _in(s, "request_financial_obligation") and _processing(s, Action.PROCESS),
-            (number("amount", "Số tiền (đồng)", required=True, minimum=1), NOTE),
+            (number("amount", "Số tiền (đồng)", required=True), NOTE),
             who="processing agency",
         ),
         ActionDef(
