@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from egov.core.models import OutboxEvent
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
@@ -105,7 +106,13 @@ def test_counter_to_return_through_every_role(person, version, tmp_path):
     assert "ket-qua.pdf" in desk.page.inner_text("main")
     desk.shot("returned")
     assert desk.count("to_return") == 0
-    assert Dossier.objects.get(code=code).result_files.count() == 1
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.result_files.count() == 1
+    # Returned before the appointment: the applicant was told in advance.
+    notices = OutboxEvent.objects.filter(
+        topic="dossier.early_return_notice", aggregate_id=str(dossier.pk)
+    )
+    assert notices.count() == 1
 
 
 def test_incomplete_reception_then_supplement(person, version):
