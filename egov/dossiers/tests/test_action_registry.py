@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 
 from egov.core.errors import DomainError
 from egov.directory.models import Agency, User
+from egov.dossiers import action_checks as checks
 from egov.dossiers import actions, services
 from egov.dossiers.action_inputs import Call
 from egov.dossiers.lifecycle import Status, Transition
@@ -151,21 +152,21 @@ def _dossiers(u) -> dict[str, Dossier]:
     return {k: Dossier.objects.get(pk=v.pk) for k, v in out.items()}
 
 
-def _sample(name: str, s: actions.Situation) -> list[dict]:
+def _sample(name: str, s: checks.Situation) -> list[dict]:
     """Valid input(s) for action ``name`` on the dossier (several: any may succeed)."""
     d = s.dossier
     first = d.procedure_version.components.order_by("pk").first().pk
     reason = {"reason": "Lý do thử nghiệm"}
     if name == "advance":
-        return [{"action": a, "note": ""} for a in actions.STEP_ACTIONS]
+        return [{"action": a, "note": ""} for a in checks.STEP_ACTIONS]
     if name == "assign":
-        return [{"assignee": a} for a, _ in actions._assignees(s)[:1]] or [{"assignee": "x"}]
+        return [{"assignee": a} for a, _ in checks.assignees(s)[:1]] or [{"assignee": "x"}]
     if name == "send_back":
-        return [{"to_order": o, **reason} for o, _ in actions._earlier_steps(s)[:1]] or [
+        return [{"to_order": o, **reason} for o, _ in checks.earlier_steps(s)[:1]] or [
             {"to_order": 1, **reason}
         ]
     if name == "consult":
-        codes = [c for c, _ in actions._other_agencies(s)[:1]]
+        codes = [c for c, _ in checks.other_agencies(s)[:1]]
         return [{"agency": c, "question": "Xin ý kiến", "hours": 24} for c in codes]
     if name == "answer_consultation":
         open_ = [c for c in d.consultations.all() if c.answered_at is None]
@@ -174,12 +175,12 @@ def _sample(name: str, s: actions.Situation) -> list[dict]:
         open_ = [t for t in d.tasks.all() if t.state == "open" and not t.is_lead]
         return [{"task": t.pk, "note": ""} for t in open_[:1]]
     if name == "transfer":
-        codes = [c for c, _ in actions._higher_agencies(s)[:1]] or [
+        codes = [c for c, _ in checks.higher_agencies(s)[:1]] or [
             Agency.objects.filter(parent__isnull=True).first().code
         ]
         return [{"agency": c, "note": ""} for c in codes]
     if name == "apologise_late":
-        return [{"new_due": actions.suggested_due(s), **reason}] if d.due_at else []
+        return [{"new_due": checks.suggested_due(s), **reason}] if d.due_at else []
     return [
         {
             "request_reception_supplement": {"missing": [first], "note": ""},
@@ -202,7 +203,7 @@ def _files(name: str) -> MultiValueDict:
     return MultiValueDict()
 
 
-def _succeeds(name: str, actor, dossier: Dossier, s: actions.Situation) -> bool:
+def _succeeds(name: str, actor, dossier: Dossier, s: checks.Situation) -> bool:
     missing = actions.missing_components(dossier, list(dossier.components.all()))
     lines = [ComponentInput(component_id=c.pk, originals=1) for c in missing]
     for data in _sample(name, s):
@@ -233,7 +234,7 @@ def test_every_action_offered_succeeds_and_every_refused_one_is_not_offered():
             actor = users[username]
             fresh = Dossier.objects.get(pk=dossier.pk)
             offered = set(actions.offered_names(actor, fresh))
-            s = actions.Situation(actor, fresh)
+            s = checks.Situation(actor, fresh)
             succeeded = {n for n in actions.ACTIONS if _succeeds(n, actor, fresh, s)}
             if offered != succeeded:
                 mismatches.append(
