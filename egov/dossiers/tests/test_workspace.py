@@ -439,3 +439,17 @@ def test_the_heads_review_sits_in_the_queue_to_approve(client, people):
     client.force_login(people.department_head)
     home = client.get("/mot-cua/").content.decode()
     assert home.index("Chờ phê duyệt, ký") < home.index("Cần xử lý")  # the head's queue first
+
+
+def test_the_buttons_speak_english_when_asked(client, people):
+    from django.utils import translation
+
+    version = district_procedure("2.000722")
+    dossier = services.forward(actor=people.desk_officer, dossier=receive(people, version))
+    dossier = services.advance(actor=people.specialist, dossier=dossier)
+    with translation.override("en"):
+        labels = [a.label for a in available(people.agency_leader, dossier, [], [])]
+    assert "Approve, record the result" in labels and "Refuse after appraisal" in labels
+    with translation.override("vi"):
+        labels = [a.label for a in available(people.agency_leader, dossier, [], [])]
+    assert "Phê duyệt, ghi nhận kết quả" in labels
