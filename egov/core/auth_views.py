@@ -15,10 +15,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.core import audit
 
+# Where each role lands after logging in without a ``next`` page: its own part of
+# the workspace (the first role that matches wins); everyone else the home page.
+ROLE_LANDING = [
+    ("desk_officer", "/mot-cua/"),
+    ("agency_leader", "/mot-cua/hang-doi/to_sign/"),
+    ("department_head", "/mot-cua/hang-doi/to_sign/"),
+    ("specialist", "/mot-cua/hang-doi/to_process/"),
+]
+
+
+def landing_url(user) -> str:
+    roles = getattr(user, "role_set", frozenset())
+    return next((url for role, url in ROLE_LANDING if role in roles), "/")
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 class TokenForm(forms.Form):

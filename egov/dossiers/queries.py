@@ -57,7 +57,9 @@ QUEUES_EN = {
     "waiting_supplement": "Waiting for supplement",
     "to_return": "To return",
 }
-SIGNING_ROLE = "agency_leader"
+# The steps of these roles (the head's review, the leader's approval and signature)
+# form the queue "Chờ phê duyệt, ký"; the other steps are "Cần xử lý".
+SIGNING_ROLES = frozenset({"department_head", "agency_leader"})
 
 
 def visible(actor: Any) -> QuerySet[Dossier]:
@@ -137,13 +139,11 @@ def queue_filters(
     return {
         "to_receive": [at_desk & Q(status=Status.SUBMITTED)],
         "to_forward": [at_desk & Q(status=Status.RECEIVED)],
-        # The leader's steps (approve, sign) form their own queue.
-        "to_process": [
-            here & Q(status=Status.PROCESSING) & steps_for(roles - {SIGNING_ROLE}) & mine
-        ]
+        # The head's and the leader's steps (review, approve, sign) form their own queue.
+        "to_process": [here & Q(status=Status.PROCESSING) & steps_for(roles - SIGNING_ROLES) & mine]
         if only in (None, "to_process")
         else [],
-        "to_sign": [here & Q(status=Status.PROCESSING) & steps_for(roles & {SIGNING_ROLE})]
+        "to_sign": [here & Q(status=Status.PROCESSING) & steps_for(roles & SIGNING_ROLES)]
         if only in (None, "to_sign")
         else [],
         # Deadline queues: the dossiers at the officer's agency (received or processed

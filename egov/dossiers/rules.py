@@ -176,6 +176,15 @@ def check_step_action(step: Any, action: str) -> None:
         )
 
 
+def is_decision_step(step: Any, steps: list[Any]) -> bool:
+    """The step where the result is decided (recorded, or refused): the final step, or
+    the last step before the desk's own closing steps (workflows often end with "return
+    the result" at the desk, which comes after the decision; Decree 61/2018 art. 19)."""
+    if step is None:
+        return True
+    return step.is_final or all(s.role == "desk_officer" for s in steps if s.order > step.order)
+
+
 def check_not_final(step: Any, decision: bool = False) -> None:
     if step is not None and (step.is_final or decision):
         raise Conflict(

@@ -44,7 +44,8 @@ def test_a_desk_officer_logs_in_and_switches_language(committed_db, live_server,
     page.fill("#id_username", "desk")
     page.fill("#id_password", "mat-khau-thu-nghiem")
     page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/mot-cua/")  # a desk officer lands on the workspace
+    page.goto(f"{live_server.url}/")
     assert "UBND huyện Chợ Mới" in page.inner_text("main")
     page.click("button[value=en]")
     page.wait_for_load_state()

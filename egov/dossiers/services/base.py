@@ -273,9 +273,7 @@ def _is_decision_step(step: WorkflowStep | None, steps: list[WorkflowStep]) -> b
     """The step where the result is decided: the final step, or the last step before
     the desk's own closing steps (workflows often end with "return the result" at the
     desk, which comes after the decision)."""
-    if step is None:
-        return True
-    return step.is_final or all(s.role == DESK_ROLE for s in steps if s.order > step.order)
+    return rules.is_decision_step(step, steps)
 
 
 def _enter_step(dossier: Dossier, step: WorkflowStep | None, at: datetime.datetime) -> None:

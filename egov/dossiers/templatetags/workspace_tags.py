@@ -142,3 +142,11 @@ def vnd(amount) -> str:
         return f"{int(amount):,}".replace(",", ".") + " đ"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def file_href(item) -> str:
+    """The link to an attachment (a dossier component's scan or a result file). Every
+    file link of the workspace goes through here, so that serving attachments through
+    a checking download view changes one place."""
+    return item.file.url if item.file else ""

@@ -15,6 +15,7 @@ from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_ch
 from egov.dossiers.views.actions import available
 
 RECEPTION = "/mot-cua/tiep-nhan/"
+PASSWORD = "mat-khau-thu-nghiem"  # the factories' password
 
 
 @pytest.fixture
@@ -317,7 +318,7 @@ def test_full_path_through_the_pages(client, people, version):
         assert response.status_code == 302, response.content.decode()[:2000]
 
     act(people.desk_officer, "forward")
-    act(people.specialist, "advance", step_action="forward")
+    act(people.specialist, "advance", action="forward")
     pdf = SimpleUploadedFile("kq.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
     act(people.agency_leader, "record_result", files=pdf, note="Đồng ý")
     act(people.desk_officer, "return_result", channel="counter")
@@ -379,3 +380,76 @@ def test_the_desk_attaches_a_scan_through_the_page(desk, people, version):
     assert response.status_code == 302
     line.refresh_from_db()
     assert line.file and line.content_type == "application/pdf" and line.provided
+
+
+# ---------------------------------------------------------------- log-in
+
+
+@pytest.mark.parametrize(
+    "persona, landing",
+    [
+        ("desk_officer", "/mot-cua/"),
+        ("specialist", "/mot-cua/hang-doi/to_process/"),
+        ("department_head", "/mot-cua/hang-doi/to_sign/"),
+        ("agency_leader", "/mot-cua/hang-doi/to_sign/"),
+        ("clerk", "/"),
+        ("citizen", "/"),
+    ],
+)
+def test_log_in_lands_each_role_on_its_own_workspace(client, people, persona, landing):
+    user = getattr(people, persona)
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == landing
+    # An explicit next page still wins.
+    client.logout()
+    response = client.post(
+        "/accounts/login/?next=/tra-cuu/", {"username": user.username, "password": PASSWORD}
+    )
+    assert response["Location"] == "/tra-cuu/"
+
+
+def test_the_heads_review_sits_in_the_queue_to_approve(client, people):
+    from decimal import Decimal
+
+    from egov.catalog.tests.factories import steps as three_steps
+
+    review = three_steps(20)  # with the head: 24 hours
+    review.insert(
+        2,
+        {
+            "order": 3,
+            "name": "Xem xét, trình ký",
+            "role": "department_head",
+            "department": "Phòng Tư pháp",
+            "hours": Decimal(4),
+            "actions": ["forward", "send_back"],
+            "is_final": False,
+        },
+    )
+    review[3]["order"] = 4
+    version = district_procedure(
+        "2.000721", workflows=[{"agency": "", "tier": "", "steps": review}]
+    )
+    dossier = services.forward(actor=people.desk_officer, dossier=receive(people, version))
+    services.advance(actor=people.specialist, dossier=dossier)
+    from egov.dossiers import queries
+
+    head = queries.queue_counts(people.department_head)
+    assert (head["to_sign"], head["to_process"]) == (1, 0)
+    client.force_login(people.department_head)
+    home = client.get("/mot-cua/").content.decode()
+    assert home.index("Chờ phê duyệt, ký") < home.index("Cần xử lý")  # the head's queue first
+
+
+def test_the_buttons_speak_english_when_asked(client, people):
+    from django.utils import translation
+
+    version = district_procedure("2.000722")
+    dossier = services.forward(actor=people.desk_officer, dossier=receive(people, version))
+    dossier = services.advance(actor=people.specialist, dossier=dossier)
+    with translation.override("en"):
+        labels = [a.label for a in available(people.agency_leader, dossier, [], [])]
+    assert "Approve, record the result" in labels and "Refuse after appraisal" in labels
+    with translation.override("vi"):
+        labels = [a.label for a in available(people.agency_leader, dossier, [], [])]
+    assert "Phê duyệt, ghi nhận kết quả" in labels

@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 ROLE_QUEUES = {
     "desk_officer": ["to_receive", "to_forward", "waiting_supplement", "to_return"],
     "specialist": ["to_process"],
-    "department_head": ["to_process", "to_sign"],
+    "department_head": ["to_sign", "to_process"],
     "agency_leader": ["to_sign", "to_process"],
 }
 
@@ -136,7 +136,7 @@ def _detail_context(request, dossier, *, error=None, error_action="", post=None)
     components = list(dossier.components.all())
     tasks = queries.visible_tasks(request.user, dossier)
     available = actions.available(request.user, dossier, components, tasks)
-    missing_rows = actions._missing_components(dossier, components)
+    missing_rows = actions.missing_components(dossier, components)
     return {
         "d": dossier,
         "components": components,
@@ -147,7 +147,7 @@ def _detail_context(request, dossier, *, error=None, error_action="", post=None)
         "events": list(dossier.events.all()),
         "results": list(dossier.result_files.all()),
         "actions": available,
-        "component_choices": actions._component_choices(dossier),
+        "component_choices": actions.component_choices(dossier),
         "missing_rows": missing_rows,
         "forms": printable_forms(dossier, components),
         "print_now": request.GET.get("in", ""),
