@@ -131,3 +131,26 @@ def vnd(amount) -> str:
         return f"{int(amount):,}".replace(",", ".") + " đ"
     except (TypeError, ValueError):
         return ""
+
+
+@register.simple_tag
+def upload_limits() -> str:
+    """What an upload may be, shown next to every file input before anything is sent
+    (the same limits the server enforces: egov.core.uploads, dossiers.rules)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from egov.core.uploads import size_text
+
+    decimal = "," if (get_language() or "vi").startswith("vi") else "."
+    return format_html(
+        '<span class="hint upload-limits">{}</span>',
+        _(
+            "PDF, PNG hoặc JPEG (kiểm tra theo nội dung); tối đa %(file)s mỗi tệp, "
+            "%(dossier)s cho cả hồ sơ."
+        )
+        % {
+            "file": size_text(settings.EGOV_UPLOAD_MAX_FILE_BYTES, decimal),
+            "dossier": size_text(settings.EGOV_DOSSIER_MAX_FILE_BYTES, decimal),
+        },
+    )
