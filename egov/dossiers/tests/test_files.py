@@ -143,14 +143,16 @@ def test_client_names_are_cleaned():
 
 JPEG = image_bytes("JPEG")
 POLYGLOTS = {
+    # Each starts with the magic bytes that the first-bytes check trusted.
     "x.js": b"\xff\xd8\xff\xe0" + b"fetch('/api/v1/dossiers/').then(r=>r.text())",
     "x.html": b"%PDF-1.4\n<html><script src='x.js'></script></html>\n%%EOF",
-    "x.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    "x.svg": b"\x89PNG\r\n\x1a\n"
+    + b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>',
     "truncated.pdf": pdf_bytes()[:300],
     "photo.jpg": JPEG + b"<html><script>alert(1)</script></html>",
     "trailing.jpg": JPEG + b"alert(document.cookie)//",
-    "noext": b"<!doctype html><p>hi",
-    "x.xhtml": b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>',
+    "noext": b"%PDF-1.7\nfetch('/api/v1/dossiers/')",
+    "x.xhtml": b"\xff\xd8\xff" + b'<html xmlns="http://www.w3.org/1999/xhtml"><script/></html>',
 }
 
 
@@ -375,3 +377,50 @@ def test_a_desk_officer_opens_attachments_and_none_runs_as_a_page(
         str(legacy.pk),
         str(dossier.components.exclude(pk=legacy.pk).exclude(file="").get().pk),
     }
+
+
+def test_the_migration_moves_files_stored_under_client_names(people, places, version):
+    """Files stored before (public, under the client's name) get a random name and keep
+    the client's name as metadata; nothing is lost, a missing file is only recorded."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    migration = importlib.import_module("egov.dossiers.migrations.0006_sec_files_private_names")
+    dossier = _online(people, places, version)
+    line = DossierComponent.objects.exclude(file="").get(dossier=dossier)
+    old = default_storage.save("dossiers/2026/12/Giấy tờ scan.pdf", ContentFile(pdf_bytes()))
+    DossierComponent.objects.filter(pk=line.pk).update(file=old, original_name="")
+    gone = ResultFile.objects.create(
+        dossier=dossier, name="QĐ", file="results/2026/11/qd.pdf", content_type="application/pdf"
+    )
+    migration.rename_files(apps, None)
+    line.refresh_from_db()
+    assert re.fullmatch(r"dossiers/2026/12/[0-9a-f]{32}\.pdf", line.file.name)
+    assert line.original_name == "Giấy tờ scan.pdf"
+    assert not default_storage.exists(old)
+    assert default_storage.open(line.file.name).read() == pdf_bytes()
+    gone.refresh_from_db()
+    assert gone.file.name == "results/2026/11/qd.pdf" and gone.original_name == "qd.pdf"
+
+
+@pytest.mark.parametrize("mode", ["x-accel-redirect", "x-sendfile"])
+def test_in_production_the_web_server_sends_the_bytes(mode, people, places, version, settings):
+    settings.EGOV_FILE_DELIVERY = mode
+    dossier = _online(people, places, version)
+    line = DossierComponent.objects.exclude(file="").get(dossier=dossier)
+    url = f"/tep/thanh-phan/{line.pk}/"
+    assert _login(people.other_officer).get(url).status_code == 404
+    response = _login(people.desk_officer).get(url)
+    assert response.status_code == 200 and response.content == b""
+    if mode == "x-accel-redirect":
+        assert response["X-Accel-Redirect"] == f"/protected-files/{line.file.name}"
+    else:
+        assert response["X-Sendfile"] == line.file.path
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="to-khai.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert AuditEntry.objects.filter(action=READ).count() == 1
