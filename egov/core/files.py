@@ -9,10 +9,10 @@ the setting ``EGOV_FILE_DELIVERY``:
 - ``django``: the process streams the file (``FileResponse``), the default;
 - ``x-accel-redirect``: nginx serves it from an ``internal`` location
   (``EGOV_FILE_ACCEL_PREFIX`` + the storage name);
-- ``x-sendfile``: Apache (mod_xsendfile) or lighttpd serve it from its path.
-
-Object storage with short-lived signed URLs (django-storages) is not available yet:
-see docs/operations.md.
+- ``x-sendfile``: Apache (mod_xsendfile) or lighttpd serve it from its path;
+- ``signed-url``: the files are in a private S3-compatible bucket (django-storages) and
+  the view redirects to a signed URL that expires after ``EGOV_FILE_URL_SECONDS``,
+  with the type and the download name fixed in the signature.
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-
-DELIVERY_MODES = ("django", "x-accel-redirect", "x-sendfile")
 
 # The types an upload may be, each with the extension it is stored and downloaded
 # with. All of them are shown inline (a browser's PDF viewer or image view); any
@@ -160,8 +158,22 @@ def respond(field_file: Any, *, content_type: str, filename: str) -> HttpRespons
     inline = content_type in INLINE_TYPES
     content_type = content_type if inline else "application/octet-stream"
     mode = settings.EGOV_FILE_DELIVERY
-    if mode == "django":
-        response: HttpResponse = FileResponse(
+    disposition = content_disposition_header(not inline, filename)
+    if mode == "signed-url":
+        # The bucket answers from its own origin, so nothing in it can run on ours; the
+        # signature fixes the type and the disposition the bucket must answer with.
+        url = storage.url(
+            name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": "private, no-store",
+            },
+            expire=settings.EGOV_FILE_URL_SECONDS,
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+    elif mode == "django":
+        response = FileResponse(
             storage.open(name, "rb"),
             content_type=content_type,
             as_attachment=not inline,
@@ -169,7 +181,7 @@ def respond(field_file: Any, *, content_type: str, filename: str) -> HttpRespons
         )
     else:
         response = HttpResponse(content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+        response["Content-Disposition"] = disposition
         if mode == "x-accel-redirect":
             prefix = settings.EGOV_FILE_ACCEL_PREFIX.rstrip("/")
             response["X-Accel-Redirect"] = f"{prefix}/{quote(name)}"
