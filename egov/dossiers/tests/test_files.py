@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encode_multipart
 
+from egov.core.errors import DomainError
 from egov.core.models import AuditEntry
 from egov.directory.roles import Role
 from egov.directory.tests.factories import ApplicantFactory, OfficerFactory
@@ -424,3 +425,19 @@ def test_in_production_the_web_server_sends_the_bytes(mode, people, places, vers
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
     assert AuditEntry.objects.filter(action=READ).count() == 1
+
+
+def test_a_new_dossier_over_the_total_is_not_created(people, version, settings):
+    settings.EGOV_DOSSIER_MAX_FILE_BYTES = len(pdf_bytes()) * 3 // 2
+    checklist = full_checklist(version)
+    checklist[0].file, checklist[1].file = scan("a.pdf"), scan("b.pdf")
+    with pytest.raises(DomainError) as caught:
+        services.receive(
+            actor=people.desk_officer,
+            procedure_code=version.code,
+            channel="counter",
+            applicant=APPLICANT,
+            components=checklist,
+        )
+    assert caught.value.code == "dossier_files_too_large" and caught.value.status == 413
+    assert not Dossier.objects.exists()
