@@ -46,6 +46,8 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _PNG_END = b"IEND\xaeB`\x82"
+# An A3 page scanned at 600 dpi is 70 million pixels; beyond this a picture is no scan.
+MAX_PIXELS = 80_000_000
 
 
 @dataclass(frozen=True)
@@ -73,24 +75,29 @@ def _pdf_opens(data: bytes) -> bool:
         if reader.is_encrypted and not reader.decrypt(""):
             return False
         return len(reader.pages) >= 1
-    except Exception:
+    except Exception:  # a malformed file can fail the parser in any way
         return False
 
 
-def _image_decodes(data: bytes, expected: str) -> bool:
+def _image_problem(data: bytes, expected: str) -> str:
+    """Why the image is refused ("" if it decodes whole)."""
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != expected:
-                return False
+                return "image_invalid"
+            if image.width * image.height > MAX_PIXELS:
+                # A few compressed kilobytes can declare a picture that takes gigabytes
+                # to decode: refused before decoding.
+                return "image_too_large"
             image.verify()
         # verify() checks the structure only; load() decodes every pixel.
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-    except Exception:
-        return False
-    return True
+    except Exception:  # a malformed image can fail the decoder in any way
+        return "image_invalid"
+    return ""
 
 
 def inspect(data: bytes) -> Verdict:
@@ -106,15 +113,14 @@ def inspect(data: bytes) -> Verdict:
             return Verdict("", "pdf_invalid")
         return Verdict("application/pdf")
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        if not data.endswith(_PNG_END) or not _image_decodes(data, "PNG"):
-            return Verdict("", "image_invalid")
-        return Verdict("image/png")
+        problem = _image_problem(data, "PNG") if data.endswith(_PNG_END) else "image_invalid"
+        return Verdict("", problem) if problem else Verdict("image/png")
     if data.startswith(b"\xff\xd8\xff"):
         # Bytes after the end-of-image marker are not part of the picture: they are
         # how a script is hidden behind a valid JPEG.
-        if not data.rstrip(b"\x00").endswith(b"\xff\xd9") or not _image_decodes(data, "JPEG"):
-            return Verdict("", "image_invalid")
-        return Verdict("image/jpeg")
+        ends = data.rstrip(b"\x00").endswith(b"\xff\xd9")
+        problem = _image_problem(data, "JPEG") if ends else "image_invalid"
+        return Verdict("", problem) if problem else Verdict("image/jpeg")
     return Verdict("", "unknown_type")
 
 

@@ -129,6 +129,10 @@ _REFUSALS = {
         "Tệp ảnh bị hỏng, không đầy đủ hoặc có dữ liệu lạ kèm theo.",
         "The image is damaged, incomplete or carries extra data.",
     ),
+    "image_too_large": (
+        "Ảnh có quá nhiều điểm ảnh (quá 80 triệu), không phải bản quét thông thường.",
+        "The image has too many pixels (over 80 million) for a scan.",
+    ),
     "unknown_type": (
         "Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp).",
         "Only PDF, PNG or JPEG files are accepted (checked by content).",

@@ -441,3 +441,16 @@ def test_a_new_dossier_over_the_total_is_not_created(people, version, settings):
         )
     assert caught.value.code == "dossier_files_too_large" and caught.value.status == 413
     assert not Dossier.objects.exists()
+
+
+def test_an_image_that_would_take_gigabytes_to_decode_is_refused_before_decoding():
+    from PIL import Image
+
+    from egov.dossiers import rules
+
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 9_000)).save(buffer, "PNG")  # 11 kB, 90 million pixels
+    with pytest.raises(DomainError) as caught:
+        rules.check_upload(SimpleUploadedFile("bomb.png", buffer.getvalue()))
+    assert caught.value.code == "file_type_not_accepted"
+    assert caught.value.details == {"reason": "image_too_large"}
