@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "egov.core.middleware.RequestContextMiddleware",
     "egov.core.middleware.ContentSecurityPolicyMiddleware",
+    "egov.core.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,12 +133,56 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "/media/"
+# Stored files (scans, results) are private: no URL serves MEDIA_ROOT (MEDIA_URL stays
+# unset); they go out through views that check access and audit (egov.core.files).
 MEDIA_ROOT = Path(env_str("EGOV_MEDIA_ROOT", str(VAR_DIR / "media")))
+# How a permitted file leaves: "django" (the process streams it), "x-accel-redirect"
+# (nginx, from the internal location EGOV_FILE_ACCEL_PREFIX), "x-sendfile", or
+# "signed-url" (files in S3-compatible object storage, a redirect to a short-lived
+# signed URL of it).
+EGOV_FILE_DELIVERY = env_str("EGOV_FILE_DELIVERY", "django")
+if EGOV_FILE_DELIVERY not in ("django", "x-accel-redirect", "x-sendfile", "signed-url"):
+    raise ValueError(
+        "EGOV_FILE_DELIVERY must be django, x-accel-redirect, x-sendfile or signed-url, "
+        f"got {EGOV_FILE_DELIVERY!r}"
+    )
+EGOV_FILE_ACCEL_PREFIX = env_str("EGOV_FILE_ACCEL_PREFIX", "/protected-files/")
+EGOV_FILE_URL_SECONDS = env_int("EGOV_FILE_URL_SECONDS", 60)
+# Upload limits, checked before and while a body is read (egov.core.uploads) and per
+# dossier (dossiers.rules.check_dossier_files).
+EGOV_UPLOAD_MAX_FILE_BYTES = env_int("EGOV_UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024)
+EGOV_UPLOAD_MAX_REQUEST_BYTES = env_int("EGOV_UPLOAD_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+EGOV_DOSSIER_MAX_FILE_BYTES = env_int("EGOV_DOSSIER_MAX_FILE_BYTES", 200 * 1024 * 1024)
+# A body that is not multipart (JSON, forms): Django's own limit, refused by length first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EGOV_MAX_BODY_BYTES", 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "egov.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if EGOV_FILE_DELIVERY == "signed-url":
+    # A private bucket: nothing in it is readable without a signed URL, and each URL
+    # the file view hands out lives EGOV_FILE_URL_SECONDS.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EGOV_S3_BUCKET", "egov-files"),
+            "endpoint_url": env_str("EGOV_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EGOV_S3_REGION", "us-east-1"),
+            "access_key": env_str("EGOV_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("EGOV_S3_SECRET_KEY") or None,
+            "querystring_auth": True,
+            "querystring_expire": EGOV_FILE_URL_SECONDS,
+            "file_overwrite": False,
+            "default_acl": "private",
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+        },
+    }
 # Served by the application itself so that one machine needs no web server in front.
 SERVE_STATIC = env_bool("EGOV_SERVE_STATIC", True)
 

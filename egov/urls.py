@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from egov.core import views as core_views
 
@@ -33,5 +32,6 @@ if settings.SERVE_STATIC:
     # One machine needs no web server in front: the app serves its own assets.
     urlpatterns += [
         re_path(r"^static/(?P<path>.*)$", core_views.static_file),
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+# No route serves MEDIA_ROOT: stored files hold personal data and go out only through
+# views that check the access policy and audit the read (egov.dossiers.views.files).

@@ -6,7 +6,13 @@ import functools
 import threading
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -16,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from egov.core import quickcheck
+from egov.core import quickcheck, uploads
 from egov.core.errors import DomainError
 
 _DRF_CODES = {
@@ -124,6 +130,10 @@ def exception_handler(exc, context):
     with a stable ``code``; ``message`` is Vietnamese, ``message_en`` English."""
     if isinstance(exc, DomainError):
         return Response({"error": exc.as_dict()}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's own body limits (fields of a multipart body): the JSON format too.
+        error = uploads.request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return Response({"error": error.as_dict()}, status=error.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

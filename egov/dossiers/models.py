@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from egov.catalog.models import Component, ProcedureVersion, WorkflowStep
+from egov.core import files
 from egov.directory.models import Agency
 from egov.dossiers.lifecycle import NATIONAL_CODE, OPEN_STATES, Status
 
@@ -195,8 +196,20 @@ class Dossier(models.Model):
         return NATIONAL_CODE[self.status]
 
 
+def component_file_name(instance: DossierComponent, filename: str) -> str:
+    """Where a component's scan is stored: a random name with the extension of the type
+    its content was found to be (``content_type``); the client's name is kept apart
+    (``original_name``)."""
+    return files.storage_name("dossiers", instance.content_type)
+
+
+def result_file_name(instance: ResultFile, filename: str) -> str:
+    return files.storage_name("results", instance.content_type)
+
+
 class DossierComponent(models.Model):
-    """A component ("thành phần hồ sơ") handed in, with its scanned file if any."""
+    """A component ("thành phần hồ sơ") handed in, with its scanned file if any. The
+    file is read only through ``dossiers:component_file`` (access policy and audit)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
     component = models.ForeignKey(
@@ -207,7 +220,8 @@ class DossierComponent(models.Model):
     certified_copies = models.PositiveSmallIntegerField(default=0)
     photocopies = models.PositiveSmallIntegerField(default=0)
     provided = models.BooleanField(default=True)
-    file = models.FileField(upload_to="dossiers/%Y/%m/", blank=True, max_length=255)
+    file = models.FileField(upload_to=component_file_name, blank=True, max_length=255)
+    original_name = models.CharField(max_length=255, blank=True)  # the client's, cleaned
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     supplement_round = models.PositiveSmallIntegerField(default=0)
@@ -283,10 +297,13 @@ class DossierTask(models.Model):
 
 
 class ResultFile(models.Model):
-    """A result document ("kết quả giải quyết") stored with the dossier."""
+    """A result document ("kết quả giải quyết") stored with the dossier, read only
+    through ``dossiers:result_file``."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="result_files")
     name = models.CharField(max_length=500)
-    file = models.FileField(upload_to="results/%Y/%m/", max_length=255)
+    file = models.FileField(upload_to=result_file_name, max_length=255)
+    original_name = models.CharField(max_length=255, blank=True)  # the client's, cleaned
     content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(default=timezone.now)

@@ -7,18 +7,11 @@ from typing import Any
 
 from django.conf import settings
 
+from egov.core import files, uploads
 from egov.core.errors import Conflict, DomainError, NotPermitted
 from egov.directory.rules import check_cccd
 
 __all__ = ["check_cccd"]
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# File types accepted for scanned components and results, recognised by content.
-ACCEPTED_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 
 
 def check_version(dossier: Any, expected: int | None) -> None:
@@ -130,32 +123,65 @@ def check_reason(reason: str, field: str = "reason") -> None:
         )
 
 
-def sniff_file(head: bytes, size: int, field: str = "file") -> str:
-    """The content type of an uploaded file, recognised by its first bytes, not its
-    name; refuses unknown types and files over ``MAX_FILE_BYTES``."""
-    if size > MAX_FILE_BYTES:
-        raise DomainError(
-            "file_too_large",
-            f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).",
-            f"File too large (at most {MAX_FILE_BYTES // (1024 * 1024)} MB).",
-            field=field,
-        )
-    for magic, content_type in ACCEPTED_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise DomainError(
-        "file_type_not_accepted",
+def check_file_size(size: int, field: str = "file") -> None:
+    """One file is at most ``EGOV_UPLOAD_MAX_FILE_BYTES`` (also enforced while the
+    request streams in, ``egov.core.uploads``)."""
+    if size > settings.EGOV_UPLOAD_MAX_FILE_BYTES:
+        raise uploads.file_too_large(settings.EGOV_UPLOAD_MAX_FILE_BYTES, field=field)
+
+
+_REFUSALS = {
+    "markup": (
+        "Tệp chứa mã trang web hoặc mã lệnh, không phải bản quét.",
+        "The file holds web page markup or script, not a scan.",
+    ),
+    "pdf_invalid": (
+        "Tệp PDF bị hỏng hoặc không đầy đủ, không mở được.",
+        "The PDF file is damaged or incomplete and cannot be opened.",
+    ),
+    "image_invalid": (
+        "Tệp ảnh bị hỏng, không đầy đủ hoặc có dữ liệu lạ kèm theo.",
+        "The image is damaged, incomplete or carries extra data.",
+    ),
+    "image_too_large": (
+        "Ảnh có quá nhiều điểm ảnh (quá 80 triệu), không phải bản quét thông thường.",
+        "The image has too many pixels (over 80 million) for a scan.",
+    ),
+    "unknown_type": (
         "Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp).",
         "Only PDF, PNG or JPEG files are accepted (checked by content).",
-        field=field,
-    )
+    ),
+}
 
 
 def check_upload(file: Any, field: str = "file") -> str:
-    """``sniff_file`` on an uploaded file (its first bytes, then back to its start)."""
-    head = file.read(16)
-    file.seek(0)
-    return sniff_file(head, file.size or 0, field=field)
+    """The content type of an uploaded scan or result, decided by its whole content
+    (``egov.core.files.inspect``: a PDF that opens, a PNG or JPEG that decodes, no
+    markup); its name and declared type do not count. Refuses other files and files
+    over the per-file limit."""
+    check_file_size(file.size or 0, field=field)
+    verdict = files.inspect(files.read_all(file))
+    if not verdict.content_type:
+        vi, en = _REFUSALS[verdict.reason]
+        raise DomainError(
+            "file_type_not_accepted", vi, en, field=field, details={"reason": verdict.reason}
+        )
+    return verdict.content_type
+
+
+def check_dossier_files(total: int, field: str = "file") -> None:
+    """All the files of one dossier together are at most
+    ``EGOV_DOSSIER_MAX_FILE_BYTES``."""
+    limit = settings.EGOV_DOSSIER_MAX_FILE_BYTES
+    if total > limit:
+        raise DomainError(
+            "dossier_files_too_large",
+            f"Tổng dung lượng tệp của hồ sơ vượt quá {uploads.size_text(limit, ',')}.",
+            f"The files of this dossier would exceed {uploads.size_text(limit)} in total.",
+            field=field,
+            details={"limit": limit, "total": total},
+            status=413,
+        )
 
 
 def check_step_role(step: Any, roles: frozenset[str]) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from egov.dossiers.views import pages, reception
+from egov.dossiers.views import files, pages, reception
 
 app_name = "dossiers"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("mot-cua/tiep-nhan/thu-tuc/", reception.procedure_options, name="procedure_options"),
     path("mot-cua/ho-so/<str:code>/", pages.dossier_page, name="dossier"),
     path("mot-cua/ho-so/<str:code>/thao-tac/<str:key>/", pages.dossier_action, name="action"),
+    # Stored files, through the access policy and the audit log (never /media/).
+    path("tep/thanh-phan/<int:pk>/", files.component_file, name="component_file"),
+    path("tep/ket-qua/<int:pk>/", files.result_file, name="result_file"),
     # Printable forms 01-06 (egov.dossiers.forms): ho-so/<code>/mau/<form_no>/[pdf].
     path("", include("egov.dossiers.forms.urls")),
 ]

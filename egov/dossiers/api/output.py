@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from egov.dossiers import files as dossier_files
 from egov.dossiers.lifecycle import Status, allowed_from
 from egov.dossiers.models import Dossier
 
@@ -89,7 +90,8 @@ def _component(c: Any) -> dict[str, Any]:
         "certified_copies": c.certified_copies,
         "photocopies": c.photocopies,
         "provided": c.provided,
-        "file": c.file.url if c.file else None,
+        "file": dossier_files.component_url(c),
+        "file_name": c.original_name if c.file else None,
         "content_type": c.content_type,
         "size": c.size,
         "supplement_round": c.supplement_round,
@@ -142,8 +144,10 @@ def _result_file(f: Any) -> dict[str, Any]:
     return {
         "id": f.id,
         "name": f.name,
-        "file": f.file.url,
+        "file": dossier_files.result_url(f),
+        "file_name": f.original_name,
         "content_type": f.content_type,
+        "size": f.size,
         "uploaded_at": _dt(f.uploaded_at),
     }
 

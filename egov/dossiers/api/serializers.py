@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from egov.core.api import InputSerializer
+from egov.dossiers import files as dossier_files
 from egov.dossiers.lifecycle import allowed_from
 from egov.dossiers.models import Channel, Dossier
 
@@ -80,13 +81,22 @@ class DossierComponentSerializer(serializers.Serializer):
     certified_copies = serializers.IntegerField()
     photocopies = serializers.IntegerField()
     provided = serializers.BooleanField()
-    file = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField(
+        help_text="Đường dẫn tải tệp (kiểm tra quyền, ghi nhật ký) / download link "
+        "(access checked, audited); null without a file."
+    )
+    file_name = serializers.SerializerMethodField(
+        help_text="Tên tệp gốc của người gửi / the sender's file name; null without a file."
+    )
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     supplement_round = serializers.IntegerField()
 
     def get_file(self, obj: Any) -> str | None:
-        return obj.file.url if obj.file else None
+        return dossier_files.component_url(obj)
+
+    def get_file_name(self, obj: Any) -> str | None:
+        return obj.original_name if obj.file else None
 
 
 class DossierEventSerializer(serializers.Serializer):
@@ -128,12 +138,19 @@ class DossierConsultationSerializer(serializers.Serializer):
 class DossierResultFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    file = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField(
+        help_text="Đường dẫn tải tệp (kiểm tra quyền, ghi nhật ký) / download link "
+        "(access checked, audited)"
+    )
+    file_name = serializers.CharField(
+        source="original_name", help_text="Tên tệp gốc / the sender's file name"
+    )
     content_type = serializers.CharField()
+    size = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
 
     def get_file(self, obj: Any) -> str:
-        return obj.file.url
+        return dossier_files.result_url(obj)
 
 
 class ApplicantOutSerializer(serializers.Serializer):

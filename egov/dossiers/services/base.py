@@ -19,6 +19,7 @@ from egov.core.errors import Conflict, DomainError, NotPermitted
 from egov.core.permissions import Action, require
 from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
+from egov.dossiers import files as dossier_files
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import Transition, check_transition
 from egov.dossiers.models import (
@@ -308,6 +309,7 @@ def _component_rows(
     known = version.items.components
     provided: set[int] = set()
     rows = []
+    file_bytes = 0
     for index, item in enumerate(items):
         component = known.get(item.component_id) if item.component_id else None
         if item.component_id and component is None:
@@ -321,6 +323,7 @@ def _component_rows(
         if item.file is not None:
             size = item.file.size or 0
             content_type = rules.check_upload(item.file, field=f"components[{index}].file")
+            file_bytes += size
         if item.provided and component is not None:
             provided.add(component.pk)
         rows.append(
@@ -334,11 +337,14 @@ def _component_rows(
                 photocopies=item.photocopies,
                 provided=item.provided,
                 file=item.file or "",
+                original_name=dossier_files.clean_name(item.file.name) if item.file else "",
                 content_type=content_type,
                 size=size,
                 supplement_round=supplement_round,
             )
         )
+    if file_bytes:
+        rules.check_dossier_files(file_bytes + dossier_files.stored_bytes(dossier))
     return provided, rows
 
 

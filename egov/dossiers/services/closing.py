@@ -12,6 +12,7 @@ from django.db import transaction
 from egov.core import audit, outbox
 from egov.core.errors import DomainError
 from egov.core.permissions import Action
+from egov.dossiers import files as dossier_files
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import Transition, check_transition
 from egov.dossiers.models import (
@@ -179,13 +180,22 @@ def record_result(
             )
         )
     )
-    for index, (name, file) in enumerate(files or []):
-        content_type = rules.check_upload(file, field=f"files[{index}]")
+    checked = [
+        (name, file, rules.check_upload(file, field=f"files[{index}]"))
+        for index, (name, file) in enumerate(files or [])
+    ]
+    if checked:
+        added = sum(file.size or 0 for _, file, _ in checked)
+        rules.check_dossier_files(added + dossier_files.stored_bytes(dossier), field="files")
+    for name, file, content_type in checked:
+        original = dossier_files.clean_name(file.name or "")
         ResultFile.objects.create(
             dossier=dossier,
-            name=name or file.name,
+            name=name or original,
             file=file,
+            original_name=original,
             content_type=content_type,
+            size=file.size or 0,
             uploaded_at=now,
         )
     from_status, dossier.status = dossier.status, target

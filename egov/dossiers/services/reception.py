@@ -11,6 +11,7 @@ from django.db import transaction
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action
 from egov.directory.models import Agency
+from egov.dossiers import files as dossier_files
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import Status, Transition, check_transition
 from egov.dossiers.models import (
@@ -334,14 +335,22 @@ def attach_file(
             field="file",
         )
     line.content_type = rules.check_upload(file, field="file")
+    size = file.size or 0
+    rules.check_dossier_files(size + dossier_files.stored_bytes(dossier, except_line=line.pk))
     replaced = line.file.name or ""
-    line.file, line.size, line.provided = file, file.size or 0, True
-    line.save(update_fields=["file", "content_type", "size", "provided"])
+    line.file, line.size, line.provided = file, size, True
+    line.original_name = dossier_files.clean_name(file.name or "")
+    line.save(update_fields=["file", "original_name", "content_type", "size", "provided"])
     return _finish(
         dossier,
         actor=actor,
         transition=Transition.ATTACH_FILE,
         from_status=dossier.status,
         now=now,
-        data={"component": line.name, "file": line.file.name, "replaced": replaced},
+        data={
+            "component": line.name,
+            "file": line.file.name,
+            "file_name": line.original_name,
+            "replaced": replaced,
+        },
     )

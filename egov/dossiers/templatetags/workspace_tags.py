@@ -4,6 +4,7 @@ working-day engine ("còn 3 giờ 20 phút", "quá hạn 1 ngày 2 giờ") and s
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -149,4 +150,32 @@ def file_href(item) -> str:
     """The link to an attachment (a dossier component's scan or a result file). Every
     file link of the workspace goes through here, so that serving attachments through
     a checking download view changes one place."""
-    return item.file.url if item.file else ""
+    if not item.file:
+        return ""
+    from egov.dossiers.models import DossierComponent
+
+    name = "component_file" if isinstance(item, DossierComponent) else "result_file"
+    return reverse(f"dossiers:{name}", args=[item.pk])
+
+
+@register.simple_tag
+def upload_limits() -> str:
+    """What an upload may be, shown next to every file input before anything is sent
+    (the same limits the server enforces: egov.core.uploads, dossiers.rules)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from egov.core.uploads import size_text
+
+    decimal = "," if (get_language() or "vi").startswith("vi") else "."
+    return format_html(
+        '<span class="hint upload-limits">{}</span>',
+        _(
+            "PDF, PNG hoặc JPEG (kiểm tra theo nội dung); tối đa %(file)s mỗi tệp, "
+            "%(dossier)s cho cả hồ sơ."
+        )
+        % {
+            "file": size_text(settings.EGOV_UPLOAD_MAX_FILE_BYTES, decimal),
+            "dossier": size_text(settings.EGOV_DOSSIER_MAX_FILE_BYTES, decimal),
+        },
+    )

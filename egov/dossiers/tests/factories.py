@@ -31,3 +31,34 @@ def district_procedure(code: str = "2.000884", **overrides: Any):
 
 def full_checklist(version) -> list[ComponentInput]:
     return [ComponentInput(component_id=c.pk, originals=1) for c in version.components.all()]
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (what the content check accepts)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str = "PNG") -> bytes:
+    """A real small PNG or JPEG."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def scan(name: str = "scan.pdf", data: bytes | None = None, content_type: str = "application/pdf"):
+    """An uploaded scan (a real PDF unless ``data`` is given)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_bytes() if data is None else data, content_type)

@@ -12,10 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from egov.core.models import AuditEntry, IdempotencyKey
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
-from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
+from egov.dossiers.tests.factories import (
+    APPLICANT,
+    district_procedure,
+    full_checklist,
+    pdf_bytes,
+)
 
 API = "/api/v1/dossiers/"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -604,7 +609,9 @@ def test_the_desk_attaches_a_scan_to_a_component_line(client, people, version):
     again = _attach(client, dossier, line.pk, SimpleUploadedFile("b.pdf", PDF))
     assert again.status_code == 200
     event = again.json()["events"][-1]
-    assert event["data"]["replaced"] == shown["file"].split("/media/", 1)[-1]
+    line.refresh_from_db()
+    assert event["data"]["replaced"] != line.file.name and event["data"]["file"] == line.file.name
+    assert event["data"]["file_name"] == "b.pdf" and line.original_name == "b.pdf"
     # A stale version, a line of another dossier, no file: clear errors, nothing changed.
     stale = _attach(client, dossier, line.pk, SimpleUploadedFile("c.pdf", PDF), version=2)
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_mismatch"

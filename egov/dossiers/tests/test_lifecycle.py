@@ -11,7 +11,13 @@ from egov.dossiers import services
 from egov.dossiers.lifecycle import NATIONAL_CODE, TRANSITIONS, Status
 from egov.dossiers.models import Dossier, DossierEvent
 from egov.dossiers.services import ComponentInput
-from egov.dossiers.tests.factories import APPLICANT, at, district_procedure, full_checklist
+from egov.dossiers.tests.factories import (
+    APPLICANT,
+    at,
+    district_procedure,
+    full_checklist,
+    pdf_bytes,
+)
 
 # Monday 2 March 2026, 09:00 (a working day).
 MONDAY = at(2026, 3, 2, 9, 0)
@@ -136,7 +142,7 @@ def test_full_path_to_result_returned(people, version):
         actor=people.specialist, dossier=dossier, action="forward", now=at(2026, 3, 3, 10, 0)
     )
     assert dossier.current_step.role == "agency_leader"
-    pdf = SimpleUploadedFile("giay.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    pdf = SimpleUploadedFile("giay.pdf", pdf_bytes(), content_type="application/pdf")
     dossier = services.record_result(
         actor=people.agency_leader,
         dossier=dossier,
@@ -347,10 +353,8 @@ def test_files_are_checked_by_content(people, version):
 
 
 def test_a_big_file_is_refused(people, version, settings):
-    from egov.dossiers import rules
-
-    big = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * 10, content_type="application/pdf")
-    big.size = rules.MAX_FILE_BYTES + 1
+    settings.EGOV_UPLOAD_MAX_FILE_BYTES = 1000
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * 1000, content_type="application/pdf")
     checklist = full_checklist(version)
     checklist[0].file = big
     with pytest.raises(DomainError) as caught:

@@ -19,6 +19,7 @@ from egov.dossiers import queries
 from egov.dossiers.api import output
 from egov.dossiers.api.serializers import DossierDetailSerializer, DossierListItemSerializer
 from egov.dossiers.models import Consultation, Dossier, DossierTask, ResultFile
+from egov.dossiers.tests.factories import pdf_bytes
 
 
 @pytest.fixture
@@ -48,7 +49,8 @@ def demo(db):
     ResultFile.objects.create(
         dossier=dossier,
         name="Quyết định",
-        file=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n"),
+        file=SimpleUploadedFile("qd.pdf", pdf_bytes()),
+        original_name="qd.pdf",
         content_type="application/pdf",
         uploaded_at=now,
     )
@@ -79,7 +81,8 @@ def test_detail_and_list_items_match_the_serializers(demo):
     shown = queries.dossier_detail(User.objects.get(username="tinh.thanhtra"), demo.code)
     data = output.detail(shown, tasks=queries.visible_tasks(shown, shown), show_officers=True)
     assert data["consultations"][0]["overdue"] is True
-    assert data["result_files"][0]["file"].endswith(".pdf")
+    result = data["result_files"][0]
+    assert result["file"] == f"/tep/ket-qua/{result['id']}/" and result["file_name"] == "qd.pdf"
 
 
 def test_every_queue_stays_within_what_the_officer_may_see(demo):

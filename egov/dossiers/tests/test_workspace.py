@@ -11,7 +11,12 @@ from egov.directory.tests.helpers import login_verified
 from egov.dossiers import services
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Dossier, DossierComponent
-from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
+from egov.dossiers.tests.factories import (
+    APPLICANT,
+    district_procedure,
+    full_checklist,
+    pdf_bytes,
+)
 from egov.dossiers.views.actions import available
 
 RECEPTION = "/mot-cua/tiep-nhan/"
@@ -169,7 +174,7 @@ def test_reception_without_javascript_loads_the_checklist_and_keeps_the_fields(d
 
 
 def test_reception_complete(desk, version, places):
-    scan = SimpleUploadedFile("to-khai.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    scan = SimpleUploadedFile("to-khai.pdf", pdf_bytes(), content_type="application/pdf")
     first = version.components.first()
     response = desk.post(RECEPTION, {**reception_post(version), f"c{first.pk}-file": scan})
     dossier = Dossier.objects.get()
@@ -319,7 +324,7 @@ def test_full_path_through_the_pages(client, people, version):
 
     act(people.desk_officer, "forward")
     act(people.specialist, "advance", action="forward")
-    pdf = SimpleUploadedFile("kq.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kq.pdf", pdf_bytes(), content_type="application/pdf")
     act(people.agency_leader, "record_result", files=pdf, note="Đồng ý")
     act(people.desk_officer, "return_result", channel="counter")
     dossier.refresh_from_db()
@@ -375,7 +380,7 @@ def test_the_desk_attaches_a_scan_through_the_page(desk, people, version):
     )
     assert bad.status_code == 400 and bad.context["error_action"] == "attach_file"
     assert "PDF, PNG" in bad.content.decode()  # the reason, next to the form
-    pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n%%EOF\n")
+    pdf = SimpleUploadedFile("scan.pdf", pdf_bytes())
     response = desk.post(url, {"version": 1, "component": line.pk, "file": pdf})
     assert response.status_code == 302
     line.refresh_from_db()

@@ -92,6 +92,7 @@ COMPONENT_COLUMNS = [
     "photocopies",
     "provided",
     "file",
+    "original_name",
     "content_type",
     "size",
     "supplement_round",
@@ -477,7 +478,7 @@ _LAST_ACTION = (
 COMPONENTS_SQL = f"""
 INSERT INTO dossiers_dossiercomponent ({", ".join(COMPONENT_COLUMNS[1:])})
 SELECT d.id, c.id, c.name, CASE WHEN c.originals > 0 THEN c.originals ELSE 1 END, 0, 0,
-       %s, '', '', 0, 0
+       %s, '', '', '', 0, 0
 FROM dossiers_dossier d JOIN catalog_component c ON c.version_id = d.procedure_version_id
 WHERE d.id BETWEEN %s AND %s ORDER BY d.id, c."order", c.id
 """
