@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from egov.dossiers.tests.factories import pdf_bytes
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "mat-khau-thu-nghiem"  # the factories' password
 ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts"
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads are checked by their whole content
 
 
 def review_workflow():

@@ -21,6 +21,7 @@ from egov.dossiers.action_inputs import Call
 from egov.dossiers.lifecycle import Status, Transition
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
+from egov.dossiers.tests.factories import pdf_bytes
 
 HEAD_PROCEDURE = "1.004199"  # district, 10 days: desk, specialist, head, leader, desk
 SHORT_PROCEDURE = "2.000720"  # district, 3 days: desk, specialist, leader, desk
@@ -36,7 +37,7 @@ USERS = [
     "tinh.quantri",
     "congdan.lan",
 ]
-PDF = b"%PDF-1.7\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads are checked by their whole content
 
 
 class _Undo(Exception):
