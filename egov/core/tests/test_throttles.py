@@ -1,0 +1,75 @@
+"""Issue 11, finding 6: the look-up limit holds on a real server with several worker
+processes (counters in the shared cache: the database by default, Redis when
+configured) and a client that rotates X-Forwarded-For."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections import Counter
+
+import pytest
+from django.conf import settings as django_settings
+
+from egov.core.tests.servers import gunicorn, redis_available, redis_server
+from egov.dossiers import services
+from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
+
+DOCUMENTED_LIMIT = 60  # docs/operations.md, EGOV_RATE_PUBLIC_LOOKUP
+
+
+def _dossier(people, places):
+    version = district_procedure()
+    return services.submit_online(
+        actor=people.citizen,
+        procedure_code=version.code,
+        receiving_agency=places.district,
+        applicant=APPLICANT,
+        components=full_checklist(version),
+    )
+
+
+def _fire(base: str, code: str, count: int) -> list[int]:
+    statuses = []
+    for i in range(count):
+        request = urllib.request.Request(
+            f"{base}/api/v1/public/dossiers/{code}",
+            headers={"X-Forwarded-For": f"198.51.100.{i % 250}", "Connection": "close"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+def _workers_that_answered(log) -> int:
+    return len({line.split()[0] for line in log.read_text().splitlines() if "/public/" in line})
+
+
+def test_the_documented_limit_holds_across_three_workers(committed_db, people, places, tmp_path):
+    assert django_settings.EGOV_RATE_PUBLIC_LOOKUP == f"{DOCUMENTED_LIMIT}/min"
+    code = _dossier(people, places).code
+    with gunicorn(tmp_path, workers=3) as (base, log):
+        statuses = _fire(base, code, DOCUMENTED_LIMIT + 30)
+    assert Counter(statuses) == {200: DOCUMENTED_LIMIT, 429: 30}
+    assert statuses[:DOCUMENTED_LIMIT] == [200] * DOCUMENTED_LIMIT
+    assert _workers_that_answered(log) >= 2, "the requests were spread over the workers"
+
+
+@pytest.mark.skipif(not redis_available(), reason="redis-server is not installed")
+def test_the_limit_holds_across_workers_with_redis(committed_db, people, places, tmp_path):
+    import redis
+
+    code = _dossier(people, places).code
+    with redis_server(tmp_path) as url:
+        with gunicorn(
+            tmp_path, workers=3, EGOV_REDIS_URL=url, EGOV_RATE_PUBLIC_LOOKUP="10/min"
+        ) as (base, log):
+            statuses = _fire(base, code, 25)
+        keys = redis.Redis.from_url(url).keys("egov:*public_lookup*")
+    # 10/min set for this server only: the counters are Redis's, not the database's.
+    assert Counter(statuses) == {200: 10, 429: 15}
+    assert len(keys) == 1
+    assert _workers_that_answered(log) >= 2
