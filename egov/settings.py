@@ -227,9 +227,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # Each does nothing (no cache access) while its rate setting is empty.
     "DEFAULT_THROTTLE_CLASSES": [
-        *(["egov.core.throttling.AccountRateThrottle"] if EGOV_API_RATE_USER else []),
-        *(["egov.core.throttling.AddressRateThrottle"] if EGOV_API_RATE_ANON else []),
+        "egov.core.throttling.AccountRateThrottle",
+        "egov.core.throttling.AddressRateThrottle",
     ],
 }
 SPECTACULAR_SETTINGS = {

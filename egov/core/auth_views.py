@@ -1,11 +1,15 @@
-"""Login with lockout (django-axes) and the TOTP second factor (django-otp)."""
+"""Login with lockout (django-axes), the TOTP second factor (django-otp), password
+change and reset (Django's views, writes through ``egov.core.accounts``)."""
 
 from __future__ import annotations
 
 import segno
 from django import forms
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +17,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.core import audit
+from egov.core import accounts, audit
+from egov.core.clientip import client_ip
+from egov.core.throttling import KeyedRateThrottle
 
 
 class LoginView(auth_views.LoginView):
@@ -79,3 +85,52 @@ def otp_setup(request):
         "registration/otp_setup.html",
         {"form": form, "qr": qr, "next": _next_url(request), "key": device.key},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A logged-in officer or citizen changes their password (the old one first). The
+    account's other sessions end: Django checks the password's hash in each session."""
+
+    template_name = "registration/password_change_form.html"
+
+    def form_valid(self, form):
+        accounts.change_password(actor=self.request.user, form=form)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. The same answer whether or not the address is
+    known (no account enumeration); requests are limited per client address and per
+    e-mail address (EGOV_RATE_PASSWORD_RESET)."""
+
+    template_name = "registration/password_reset_form.html"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        by_address = KeyedRateThrottle(
+            "password_reset_ip", "EGOV_RATE_PASSWORD_RESET", client_ip(self.request)
+        )
+        by_email = KeyedRateThrottle("password_reset_email", "EGOV_RATE_PASSWORD_RESET", email)
+        if by_address.blocked():
+            context = self.get_context_data(form=form, throttled=True)
+            return render(self.request, self.template_name, context, status=429)
+        # A mailbox flooded by someone else's requests: answer as usual, send nothing.
+        send = not by_email.blocked()
+        by_address.hit()
+        by_email.hit()
+        if send:
+            base = settings.EGOV_PUBLIC_URL or self.request.build_absolute_uri("/")
+            actor = self.request.user if self.request.user.is_authenticated else None
+            for user in form.get_users(email):
+                accounts.request_password_reset(actor=actor, user=user, base_url=base)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        accounts.change_password(actor=None, form=form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())

@@ -49,6 +49,7 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
     env = child_env(
         EGOV_BIND=f"127.0.0.1:{port}",
         EGOV_WEB_WORKERS="1",
+        EGOV_EMAIL_PORT=str(_free_port()),
     )
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],
@@ -94,3 +95,4 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
         serve.send_signal(signal.SIGINT)
         out, _ = serve.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+    assert f"smtp://127.0.0.1:{env['EGOV_EMAIL_PORT']}/" in out, "the SMTP catcher was started"

@@ -73,3 +73,41 @@ def test_the_limit_holds_across_workers_with_redis(committed_db, people, places,
     assert Counter(statuses) == {200: 10, 429: 15}
     assert len(keys) == 1
     assert _workers_that_answered(log) >= 2
+
+
+@pytest.fixture
+def _fresh_cache(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_api_limit_per_account_holds_whatever_the_address(
+    client, people, settings, _fresh_cache
+):
+    settings.EGOV_API_RATE_USER = "3/min"
+    client.force_login(people.desk_officer)
+    codes = [
+        client.get("/api/v1/dossiers/", REMOTE_ADDR=f"192.0.2.{i}").status_code for i in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    # Another account has its own count.
+    client.force_login(people.specialist)
+    assert client.get("/api/v1/dossiers/").status_code == 200
+
+
+def test_the_api_limit_per_address_for_anonymous_callers(client, db, settings, _fresh_cache):
+    settings.EGOV_API_RATE_ANON = "2/min"
+    codes = [
+        client.get("/api/v1/ping", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in range(3)
+    ]
+    assert codes[:2] == [200, 200] and codes[2] == 429
+    assert client.get("/api/v1/ping", REMOTE_ADDR="192.0.2.99").status_code == 200
+
+
+def test_the_api_limits_are_off_unless_configured(client, people, settings, _fresh_cache):
+    assert settings.EGOV_API_RATE_USER == "" and settings.EGOV_API_RATE_ANON == ""
+    client.force_login(people.desk_officer)
+    assert all(client.get("/api/v1/dossiers/").status_code == 200 for _ in range(5))

@@ -1,8 +1,9 @@
 """Start the whole platform on one machine: the web server (gunicorn), the task
-worker and the outbox relay, until Ctrl-C. Used by `make run`. It also does the
-housekeeping: expired Idempotency-Key records are deleted at start and then every
-``EGOV_HOUSEKEEPING_SECONDS`` (on several machines, run ``purge_idempotency_keys``
-from cron instead; docs/operations.md)."""
+worker, the outbox relay and, while e-mail goes to a loopback SMTP server, the local
+SMTP catcher (fakes/smtp.py: password-reset e-mails land in var/mail/), until Ctrl-C.
+Used by `make run`. It also does the housekeeping: expired Idempotency-Key records
+are deleted at start and then every ``EGOV_HOUSEKEEPING_SECONDS`` (on several
+machines, run ``purge_idempotency_keys`` from cron instead; docs/operations.md)."""
 
 import os
 import signal
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("EGOV_BIND", "127.0.0.1:8000"))
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("EGOV_WEB_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--smtp-catcher",
+            choices=["auto", "yes", "no"],
+            default=os.environ.get("EGOV_SMTP_CATCHER", "auto"),
+            help="auto: when EMAIL_HOST is a loopback address",
         )
         parser.add_argument(
             "--housekeeping-seconds",
@@ -49,11 +56,32 @@ class Command(BaseCommand):
             "tasks": [python, manage, "db_worker", "--queue-name", "*"],
             "relay": [python, manage, "relay_outbox"],
         }
+        catcher = options["smtp_catcher"] == "yes" or (
+            options["smtp_catcher"] == "auto"
+            and settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+            and settings.EMAIL_HOST in ("127.0.0.1", "localhost", "::1")
+        )
+        if catcher:
+            commands["smtp"] = [
+                python,
+                str(settings.BASE_DIR / "fakes" / "smtp.py"),
+                "--host",
+                settings.EMAIL_HOST,
+                "--port",
+                str(settings.EMAIL_PORT),
+                "--dir",
+                str(settings.VAR_DIR / "mail"),
+            ]
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
         host, _, port = options["bind"].rpartition(":")
         self.stdout.write(self.style.SUCCESS(f"\negov is running at http://{host}:{port}/\n"))
+        if catcher:
+            self.stdout.write(
+                f"E-mail goes to the SMTP catcher at smtp://{settings.EMAIL_HOST}:"
+                f"{settings.EMAIL_PORT}/ (messages in {settings.VAR_DIR / 'mail'}/)\n"
+            )
         from egov.directory.demo import demo_logins_text
 
         self.stdout.write(demo_logins_text())
