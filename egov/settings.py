@@ -177,6 +177,10 @@ EMAIL_TIMEOUT = env_int("EGOV_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env_str("EGOV_EMAIL_FROM", "egov <no-reply@egov.localhost>")
 # The reset link is valid this long (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env_int("EGOV_PASSWORD_RESET_SECONDS", 3600)
+# SMS (password reset codes): JSON POST to this gateway, by default the local catcher
+# that `make run` starts (fakes/sms.py).
+EGOV_SMS_URL = env_str("EGOV_SMS_URL", "http://127.0.0.1:8026/messages")
+EGOV_SMS_TIMEOUT_SECONDS = env_int("EGOV_SMS_TIMEOUT_SECONDS", 10)
 # The links in e-mails start with this (the host of the request otherwise).
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "")
 

@@ -17,6 +17,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sms/", views.password_reset_sms, name="password_reset_sms"),
+    path("password/reset/sms/code/", views.password_reset_sms_code, name="password_reset_sms_code"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(

@@ -3,15 +3,21 @@ change and reset (Django's views, writes through ``egov.core.accounts``)."""
 
 from __future__ import annotations
 
+import secrets
+import time
+
 import segno
 from django import forms
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -134,3 +140,84 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         accounts.change_password(actor=None, form=form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
+
+
+SMS_RESET = "egov_sms_reset"
+
+
+class SmsResetForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    phone = forms.CharField(label=_("Số điện thoại của tài khoản"), max_length=20)
+
+
+class SmsCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Mã 6 chữ số trong tin nhắn"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Mã gồm 6 chữ số.")},
+    )
+
+
+def password_reset_sms(request):
+    """Ask for a reset code by SMS: user name and the account's phone. The same answer
+    whether or not they match (the code page then never accepts a code)."""
+    form = SmsResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        by_address = KeyedRateThrottle(
+            "password_reset_ip", "EGOV_RATE_PASSWORD_RESET", client_ip(request)
+        )
+        by_name = KeyedRateThrottle("password_reset_name", "EGOV_RATE_PASSWORD_RESET", username)
+        if by_address.blocked():
+            context = {"form": form, "throttled": True}
+            return render(request, "registration/password_reset_sms_form.html", context, status=429)
+        send = not by_name.blocked()
+        by_address.hit()
+        by_name.hit()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        phone = accounts.phone_digits(form.cleaned_data["phone"])
+        matches = (
+            user is not None and len(phone) >= 8 and accounts.phone_digits(user.phone) == phone
+        )
+        nonce = secrets.token_urlsafe(16)
+        request.session[SMS_RESET] = {
+            "uid": user.pk if matches else None,
+            "nonce": nonce,
+            "until": int(time.time()) + accounts.SMS_CODE_SECONDS,
+            "tries": 0,
+        }
+        if matches and send:
+            actor = request.user if request.user.is_authenticated else None
+            accounts.request_password_reset_sms(actor=actor, user=user, nonce=nonce)
+        return redirect("password_reset_sms_code")
+    return render(request, "registration/password_reset_sms_form.html", {"form": form})
+
+
+def password_reset_sms_code(request):
+    """Enter the code; the right one opens Django's set-password page."""
+    form = SmsCodeForm(request.POST or None)
+    pending = request.session.get(SMS_RESET)
+    expired = not pending or pending["until"] < time.time()
+    if request.method == "POST" and not expired and form.is_valid():
+        pending["tries"] += 1
+        user = get_user_model().objects.filter(pk=pending["uid"], is_active=True).first()
+        if user is not None and constant_time_compare(
+            form.cleaned_data["code"], accounts.sms_code(user, pending["nonce"])
+        ):
+            del request.session[SMS_RESET]
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            token = default_token_generator.make_token(user)
+            return redirect("password_reset_confirm", uidb64=uid, token=token)
+        if pending["tries"] >= accounts.SMS_CODE_TRIES:
+            del request.session[SMS_RESET]
+            expired = True
+        else:
+            request.session[SMS_RESET] = pending
+            form.add_error("code", _("Mã không đúng."))
+    context = {"form": form, "expired": expired}
+    return render(
+        request,
+        "registration/password_reset_sms_code.html",
+        context,
+        status=410 if expired else 200,
+    )

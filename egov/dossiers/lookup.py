@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 
+from egov.core.accounts import phone_digits
 from egov.core.clientip import client_ip
 from egov.core.errors import DomainError
 from egov.core.throttling import KeyedRateThrottle
@@ -22,14 +23,6 @@ _DIGITS = re.compile(r"\D")
 
 def _digits(value: str) -> str:
     return _DIGITS.sub("", value or "")
-
-
-def _phone(value: str) -> str:
-    digits = _digits(value)
-    # +84 912 345 678 and 0912 345 678 are the same number.
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def _same(a: str, b: str) -> bool:
@@ -45,8 +38,8 @@ def proof_matches(dossier: Dossier, *, id_number: str = "", phone: str = "") -> 
         expected = declared_id[-4:] if len(given_id) == 4 else declared_id
         if len(given_id) in (4, len(declared_id)) and _same(given_id, expected):
             return True
-    given_phone = _phone(phone)
-    return len(given_phone) >= 8 and _same(given_phone, _phone(dossier.applicant_phone))
+    given_phone = phone_digits(phone)
+    return len(given_phone) >= 8 and _same(given_phone, phone_digits(dossier.applicant_phone))
 
 
 def check_proof_given(*, id_number: str, phone: str) -> None:

@@ -269,3 +269,76 @@ def test_public_responses_keep_their_caching(client, db):
     assert asset["Cache-Control"] == "public, max-age=3600"
     again = client.get("/static/egov/egov.css", HTTP_IF_MODIFIED_SINCE=asset["Last-Modified"])
     assert again.status_code == 304
+
+
+# --- password reset by SMS code ---------------------------------------------------------
+
+
+@pytest.fixture
+def sms(settings):
+    from fakes.sms import Catcher as SmsCatcher
+
+    with SmsCatcher() as catcher:
+        settings.EGOV_SMS_URL = catcher.url
+        yield catcher
+
+
+@pytest.fixture
+def phone_citizen(db):
+    user = ApplicantFactory(user__username="congdan.minh", user__phone="0987654321").user
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _ask_sms(client, username="congdan.minh", phone="+84 987 654 321"):
+    return client.post("/accounts/password/reset/sms/", {"username": username, "phone": phone})
+
+
+def test_a_citizen_resets_the_password_with_an_sms_code(client, phone_citizen, sms):
+    response = _ask_sms(client)
+    assert response.status_code == 302 and response.url == "/accounts/password/reset/sms/code/"
+    event = OutboxEvent.objects.get(topic="account.password_reset_sms")
+    assert set(event.payload) == {"nonce"}, "no code in the database"
+    outbox.relay_once(relay="test")
+    [message] = sms.wait_for(1)
+    assert message["to"] == "0987654321" and "mã đặt lại mật khẩu" in message["text"]
+    code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
+
+    # The code works only in the session that asked for it.
+    other = Client()
+    assert other.post("/accounts/password/reset/sms/code/", {"code": code}).status_code == 410
+
+    opened = client.post("/accounts/password/reset/sms/code/", {"code": code}, follow=True)
+    assert 'id="password-set"' in opened.content.decode()
+    set_url = opened.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.url == "/accounts/password/reset/done/"
+    phone_citizen.refresh_from_db()
+    assert phone_citizen.check_password(NEW_PASSWORD)
+    # Used: the code is gone from the session.
+    again = client.post("/accounts/password/reset/sms/code/", {"code": code})
+    assert again.status_code == 410
+
+
+def test_wrong_sms_codes_end_after_five_tries(client, phone_citizen, sms):
+    _ask_sms(client)
+    outbox.relay_once(relay="test")
+    code = re.search(r"\b(\d{6})\b", sms.wait_for(1)[0]["text"]).group(1)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    answers = [
+        client.post("/accounts/password/reset/sms/code/", {"code": wrong}).status_code
+        for _ in range(5)
+    ]
+    assert answers == [200, 200, 200, 200, 410]
+    assert client.post("/accounts/password/reset/sms/code/", {"code": code}).status_code == 410
+    phone_citizen.refresh_from_db()
+    assert phone_citizen.check_password(PASSWORD)
+
+
+def test_a_phone_that_does_not_match_gets_the_same_answer_and_no_sms(client, phone_citizen, sms):
+    response = _ask_sms(client, phone="0900000000")
+    assert response.status_code == 302 and response.url == "/accounts/password/reset/sms/code/"
+    assert not OutboxEvent.objects.filter(topic="account.password_reset_sms").exists()
+    page = client.get("/accounts/password/reset/sms/code/")
+    assert page.status_code == 200 and 'id="password-reset-sms-code"' in page.content.decode()
