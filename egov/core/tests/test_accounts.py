@@ -85,6 +85,19 @@ def test_the_lockout_counts_the_trusted_proxys_address_not_the_header(people, se
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.77"}
 
 
+@pytest.mark.parametrize("proxies,expected", [(0, "127.0.0.1"), (1, "192.0.2.44")])
+def test_the_audit_log_records_the_client_address_as_configured(
+    client, people, settings, proxies, expected
+):
+    settings.EGOV_TRUSTED_PROXIES = proxies
+    client.post(
+        "/accounts/login/",
+        {"username": "desk", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.44",
+    )
+    assert AuditEntry.objects.get(action="auth.login").client_ip == expected
+
+
 # --- password change ------------------------------------------------------------------
 
 
