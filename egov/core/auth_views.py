@@ -181,7 +181,8 @@ def password_reset_sms(request):
         )
         nonce = secrets.token_urlsafe(16)
         request.session[SMS_RESET] = {
-            "uid": user.pk if matches else None,
+            # No code can be right when none was sent (too many requests for the name).
+            "uid": user.pk if matches and send else None,
             "nonce": nonce,
             "until": int(time.time()) + accounts.SMS_CODE_SECONDS,
             "tries": 0,

@@ -20,7 +20,10 @@ class LockoutHandler(AxesDatabaseHandler):
         """Axes compares one number with ``AXES_FAILURE_LIMIT``: the failures of the
         user name, or those of the address scaled so that they reach that limit
         exactly when they reach the address's own limit, whichever is larger."""
-        by_name, by_address = self.get_user_attempts(request, credentials)
+        attempts = self.get_user_attempts(request, credentials)
+        if len(attempts) != 2:  # AXES_LOCKOUT_PARAMETERS changed: axes's own rule
+            return super().get_failures(request, credentials)
+        by_name, by_address = attempts
         name_limit = settings.AXES_FAILURE_LIMIT
         address_limit = max(settings.EGOV_LOGIN_ADDRESS_FAILURE_LIMIT, 1)
         return max(_failures(by_name), _failures(by_address) * name_limit // address_limit)
@@ -29,6 +32,8 @@ class LockoutHandler(AxesDatabaseHandler):
         """A successful login forgives the failures of that user name only: an
         attacker who also owns an account must not wipe the address's count by
         logging into it."""
-        by_name, _by_address = self.filter_user_attempts(request, credentials)
-        count, _ = by_name.delete()
+        attempts = self.filter_user_attempts(request, credentials)
+        if len(attempts) != 2:
+            return super().reset_user_attempts(request, credentials)
+        count, _ = attempts[0].delete()
         return count

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from egov.core.errors import DomainError
@@ -58,7 +59,7 @@ def lookup_result(request, code: str):
             error, status = refused, refused.status
         else:
             verified = full
-    return render(
+    response = render(
         request,
         "dossiers/public/result.html",
         {
@@ -68,3 +69,8 @@ def lookup_result(request, code: str):
         },
         status=status,
     )
+    if request.method == "POST":
+        # What a proof opened (personal data, perhaps for a visitor not logged in) and
+        # the answers to proofs are kept in no cache.
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response

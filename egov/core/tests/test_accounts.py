@@ -355,3 +355,21 @@ def test_a_phone_that_does_not_match_gets_the_same_answer_and_no_sms(client, pho
     assert not OutboxEvent.objects.filter(topic="account.password_reset_sms").exists()
     page = client.get("/accounts/password/reset/sms/code/")
     assert page.status_code == 200 and 'id="password-reset-sms-code"' in page.content.decode()
+
+
+def test_sms_requests_for_one_name_are_limited_across_addresses(phone_citizen, sms, settings):
+    settings.EGOV_RATE_PASSWORD_RESET = "1/hour"
+    first, second = Client(REMOTE_ADDR="192.0.2.10"), Client(REMOTE_ADDR="192.0.2.11")
+    assert _ask_sms(first).status_code == 302
+    assert _ask_sms(second).status_code == 302  # the same answer...
+    # ...but only one code was sent, and the second session can open nothing.
+    assert OutboxEvent.objects.filter(topic="account.password_reset_sms").count() == 1
+    outbox.relay_once(relay="test")
+    code = re.search(r"\b(\d{6})\b", sms.wait_for(1)[0]["text"]).group(1)
+    assert second.post("/accounts/password/reset/sms/code/", {"code": code}).status_code == 200
+    assert (
+        'id="password-set"'
+        in first.post(
+            "/accounts/password/reset/sms/code/", {"code": code}, follow=True
+        ).content.decode()
+    )

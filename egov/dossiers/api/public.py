@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -184,4 +185,7 @@ class PublicDossierLookup(APIView):
         found = queries.public_lookup(code)
         full = queries.owner_view(found) if found is not None else None
         lookup.verify(request, full, code, **given)
-        return Response(present(found, request.user, verified=full))
+        response = Response(present(found, request.user, verified=full))
+        # Personal data shown to a visitor who may not be logged in: kept nowhere.
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+        return response

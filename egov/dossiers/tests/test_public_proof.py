@@ -84,6 +84,7 @@ def test_the_applicants_id_number_or_phone_opens_the_details(client, dossier, pr
     assert data["outcome"] == ""
     assert [h["status"] for h in data["history"]] == ["submitted", "received", "processing"]
     assert APPLICANT["id_number"] not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_wrong_proof_is_refused_and_counted_against_a_stricter_limit(client, dossier, settings):
@@ -131,6 +132,7 @@ def test_the_page_opens_the_details_with_the_last_four_digits(client, dossier):
     html = page.content.decode()
     assert APPLICANT["name"] in html and "Quá trình xử lý" in html and "Phòng Tư pháp" in html
     assert APPLICANT["id_number"] not in html
+    assert "no-store" in page["Cache-Control"]
     wrong = client.post(f"/tra-cuu/{dossier.code}/", {"id_number": "9999"})
     assert wrong.status_code == 403
     text = wrong.content.decode()
