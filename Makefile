@@ -1,5 +1,6 @@
 # egov: two commands set everything up (see README.md).
 #   make run    install, migrate, load the demo province, start web server + workers
+#               (+ the local SMTP catcher, fakes/smtp.py: e-mails land in var/mail/)
 #   make test   install development tools and run every check
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,6 +19,7 @@ run: install messages
 
 test: install-dev messages
 	@command -v chromium >/dev/null || scripts/bootstrap-debian chromium
+	@command -v redis-server >/dev/null || scripts/bootstrap-debian redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -49,6 +49,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: an idle session is logged out before anything uses it.
+    "egov.core.idle.IdleTimeoutMiddleware",
+    "egov.core.nostore.NoStoreForAuthenticatedMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "egov.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,14 +115,77 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout after repeated failures (django-axes): per username and address.
+# The client's address: REMOTE_ADDR, or with N reverse proxies in front (each appending
+# to X-Forwarded-For) the Nth entry from the right (egov/core/clientip.py). Everything
+# that reads the client's address (throttles, lockout, audit) reads it there.
+EGOV_TRUSTED_PROXIES = env_int("EGOV_TRUSTED_PROXIES", 0)
+
+# Shared cache: rate-limit counters must be the same for every web process and machine.
+# The database cache by default (its table is created by a migration of egov.core);
+# Redis when EGOV_REDIS_URL (or EGOV_CACHE_URL) names one.
+_cache_url = env_str("EGOV_CACHE_URL", "") or env_str("EGOV_REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "egov",
+    }
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "egov_cache",
+        # Culling drops counters: keep room for many addresses before it starts.
+        "OPTIONS": {"MAX_ENTRIES": env_int("EGOV_CACHE_MAX_ENTRIES", 50_000)},
+    }
+}
+
+# Lockout after repeated failures (django-axes, egov/core/lockout.py): per user name
+# across addresses, and per address across user names with a higher threshold (one
+# address trying many names: password spraying).
 AXES_ENABLED = env_bool("EGOV_AXES_ENABLED", True)
+AXES_HANDLER = "egov.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("EGOV_LOGIN_FAILURE_LIMIT", 5)
+EGOV_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("EGOV_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("EGOV_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "egov.core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Rate limits (DRF throttles on the shared cache; egov/core/throttling.py). The public
+# look-up per address; failed proofs of a look-up and password-reset requests under
+# stricter ones. A general per-account / per-address API limit is off unless set.
+EGOV_RATE_PUBLIC_LOOKUP = env_str("EGOV_RATE_PUBLIC_LOOKUP", "60/min")
+EGOV_RATE_LOOKUP_PROOF_FAILURES = env_str("EGOV_RATE_LOOKUP_PROOF_FAILURES", "10/hour")
+EGOV_RATE_LOOKUP_PROOF_FAILURES_PER_CODE = env_str(
+    "EGOV_RATE_LOOKUP_PROOF_FAILURES_PER_CODE", "20/day"
+)
+EGOV_RATE_PASSWORD_RESET = env_str("EGOV_RATE_PASSWORD_RESET", "5/hour")
+EGOV_API_RATE_USER = env_str("EGOV_API_RATE_USER", "")
+EGOV_API_RATE_ANON = env_str("EGOV_API_RATE_ANON", "")
+
+# A session unused for this long is logged out (egov/core/idle.py).
+EGOV_IDLE_TIMEOUT_MINUTES = env_int("EGOV_IDLE_TIMEOUT_MINUTES", 30)
+
+# E-mail (password reset links): SMTP, by default to the local catcher that `make run`
+# starts (fakes/smtp.py).
+EMAIL_BACKEND = env_str("EGOV_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EGOV_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EGOV_EMAIL_PORT", 8025)
+EMAIL_HOST_USER = env_str("EGOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EGOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EGOV_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("EGOV_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("EGOV_EMAIL_FROM", "egov <no-reply@egov.localhost>")
+# The reset link is valid this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("EGOV_PASSWORD_RESET_SECONDS", 3600)
+# SMS (password reset codes): JSON POST to this gateway, by default the local catcher
+# that `make run` starts (fakes/sms.py).
+EGOV_SMS_URL = env_str("EGOV_SMS_URL", "http://127.0.0.1:8026/messages")
+EGOV_SMS_TIMEOUT_SECONDS = env_int("EGOV_SMS_TIMEOUT_SECONDS", 10)
+# The links in e-mails start with this (the host of the request otherwise).
+EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "")
 
 OTP_TOTP_ISSUER = env_str("EGOV_OTP_ISSUER", "egov")
 
@@ -212,6 +278,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # Each does nothing (no cache access) while its rate setting is empty.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "egov.core.throttling.AccountRateThrottle",
+        "egov.core.throttling.AddressRateThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "egov API",

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng (Core)"
 
     def ready(self) -> None:
-        from egov.core import checks, openapi, pgtypes, policy, signals  # noqa: F401  (registers them)
+        from egov.core import (  # noqa: F401  (registers them)
+            accounts,
+            checks,
+            openapi,
+            pgtypes,
+            policy,
+            signals,
+        )
 
         openapi.register_extensions()

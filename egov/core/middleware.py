@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
+from egov.core.clientip import client_ip
 from egov.core.context import reset_request_context, set_request_context
 
 log = logging.getLogger("egov.request")
@@ -28,7 +29,7 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        tokens = set_request_context(request_id, request.META.get("REMOTE_ADDR", ""))
+        tokens = set_request_context(request_id, client_ip(request))
         started = time.perf_counter()
         try:
             response = self.get_response(request)

@@ -5,6 +5,7 @@ import datetime
 import http.cookiejar
 import re
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -49,6 +50,8 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
     env = child_env(
         EGOV_BIND=f"127.0.0.1:{port}",
         EGOV_WEB_WORKERS="1",
+        EGOV_EMAIL_PORT=str(_free_port()),
+        EGOV_SMS_URL=f"http://127.0.0.1:{_free_port()}/messages",
     )
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],
@@ -96,7 +99,14 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
         text = home.read().decode()
         assert home.url == f"{base}/mot-cua/"  # a desk officer lands on the workspace
         assert "Chờ tiếp nhận" in text
+        # The catchers answer: SMTP and the SMS gateway.
+        with smtplib.SMTP("127.0.0.1", int(env["EGOV_EMAIL_PORT"]), timeout=10) as smtp:
+            assert smtp.noop()[0] == 250
+        with urllib.request.urlopen(env["EGOV_SMS_URL"], timeout=10) as sms:
+            assert sms.status == 200
     finally:
         serve.send_signal(signal.SIGINT)
         out, _ = serve.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+    assert f"smtp://127.0.0.1:{env['EGOV_EMAIL_PORT']}/" in out, "the SMTP catcher was started"
+    assert env["EGOV_SMS_URL"] in out, "the SMS catcher was started"

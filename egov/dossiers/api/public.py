@@ -2,24 +2,27 @@
 
 Without login: the code, the procedure name and the completion status only (no
 applicant data, no agency internals). The owner (the account that submitted it),
-logged in: the status down to the department (current step and its department,
-processing agency, appointment date) and the history of statuses without officers'
-names or notes. The same presentation serves the API and the page /tra-cuu/.
+logged in, or anyone who proves to know the applicant's ID number (or its last 4
+digits) or phone (``POST``, ``egov/dossiers/lookup.py``): the applicant's name, the
+status down to the department (current step and its department, processing agency,
+dates, outcome) and the history of statuses without officers' names or notes. The
+same presentation serves the API and the page /tra-cuu/.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from egov.core.errors import DomainError
-from egov.dossiers import queries
+from egov.core.throttling import SharedRateThrottle
+from egov.dossiers import lookup, queries
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Dossier
 
@@ -39,11 +42,12 @@ NATIONAL_LABELS: dict[int, tuple[str, str]] = {
 _SHORT_STATUS = {s.value: s.label.split(" (")[0] for s in Status}
 
 
-class PublicLookupThrottle(SimpleRateThrottle):
-    """Look-ups per client address (guessing codes is cheap; answering is not)."""
+class PublicLookupThrottle(SharedRateThrottle):
+    """Look-ups per client address (guessing codes is cheap; answering is not), counted
+    in the shared cache for every process (EGOV_RATE_PUBLIC_LOOKUP)."""
 
     scope = "public_lookup"
-    rate = "60/min"
+    rate_setting = "EGOV_RATE_PUBLIC_LOOKUP"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -67,7 +71,9 @@ def is_owner(user: Any, dossier: Dossier) -> bool:
     )
 
 
-def present(dossier: Dossier, user: Any) -> dict[str, Any]:
+def present(dossier: Dossier, user: Any, *, verified: Dossier | None = None) -> dict[str, Any]:
+    """The public part; with the details when ``user`` owns the dossier or when the
+    caller checked a proof (``verified``: the full row, ``lookup.verify``)."""
     national = dossier.national_status
     label, label_en = NATIONAL_LABELS[national]
     data: dict[str, Any] = {
@@ -79,16 +85,21 @@ def present(dossier: Dossier, user: Any) -> dict[str, Any]:
         "finished": national in (3, 7, 8, 9, 10),
         "owner": False,
     }
-    if not is_owner(user, dossier):
+    owner = is_owner(user, dossier)
+    if not owner and verified is None:
         return data
-    dossier = queries.owner_view(dossier)
+    dossier = verified or queries.owner_view(dossier)
     step = dossier.current_step
     data.update(
-        owner=True,
+        owner=owner,
+        verified=True,
+        applicant_name=dossier.applicant_name,
         status=dossier.status,
+        outcome=dossier.outcome,
         current_step=step.name if step else None,
         department=(step.department or None) if step else None,
         processing_agency=dossier.processing_agency.name,
+        submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,
         due_at=dossier.due_at,
         finished_at=dossier.finished_at,
@@ -121,11 +132,17 @@ class PublicDossierSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     status_label_en = serializers.CharField()
     finished = serializers.BooleanField()
-    owner = serializers.BooleanField(help_text="the fields below only for the owner")
+    owner = serializers.BooleanField(help_text="the account that submitted it asks")
+    verified = serializers.BooleanField(
+        required=False, help_text="the fields below: only for the owner or after a proof"
+    )
+    applicant_name = serializers.CharField(required=False)
     status = serializers.CharField(required=False)
+    outcome = serializers.CharField(required=False, help_text="approved, refused or empty")
     current_step = serializers.CharField(required=False, allow_null=True)
     department = serializers.CharField(required=False, allow_null=True)
     processing_agency = serializers.CharField(required=False)
+    submitted_at = serializers.DateTimeField(required=False)
     received_at = serializers.DateTimeField(required=False, allow_null=True)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
     finished_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -133,8 +150,16 @@ class PublicDossierSerializer(serializers.Serializer):
     history = PublicHistorySerializer(many=True, required=False)
 
 
+class LookupProofSerializer(serializers.Serializer):
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="12 digits, or the last 4"
+    )
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
 class PublicDossierLookup(APIView):
-    """Look a dossier up by its code (no login needed; the owner sees more)."""
+    """Look a dossier up by its code (no login needed): the status; the owner, or
+    anyone giving the applicant's ID number or phone (``POST``), sees more."""
 
     permission_classes = [AllowAny]
     throttle_classes = [PublicLookupThrottle]
@@ -144,5 +169,23 @@ class PublicDossierLookup(APIView):
         dossier = queries.public_lookup(code.strip())
         if dossier is None:
             raise not_found(code)
-        # The dict as is: the serializer documents it; owner-only keys must stay absent.
+        # The dict as is: the serializer documents it; detail keys must stay absent.
         return Response(present(dossier, request.user))
+
+    @extend_schema(
+        request=LookupProofSerializer,
+        responses=PublicDossierSerializer,
+        summary="The details of a dossier, with the applicant's ID number or phone",
+    )
+    def post(self, request, code: str):
+        code = code.strip()
+        proof = LookupProofSerializer(data=request.data)
+        proof.is_valid(raise_exception=True)
+        given = {"id_number": "", "phone": "", **proof.validated_data}
+        found = queries.public_lookup(code)
+        full = queries.owner_view(found) if found is not None else None
+        lookup.verify(request, full, code, **given)
+        response = Response(present(found, request.user, verified=full))
+        # Personal data shown to a visitor who may not be logged in: kept nowhere.
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+        return response

@@ -1,18 +1,23 @@
 """Start the whole platform on one machine: the web server (gunicorn), the task
-worker and the outbox relay, until Ctrl-C. Used by `make run`. It also does the
-housekeeping: expired Idempotency-Key records are deleted at start and then every
-``EGOV_HOUSEKEEPING_SECONDS`` (on several machines, run ``purge_idempotency_keys``
-from cron instead; docs/operations.md). Every ``EGOV_AUDIT_CHECKPOINT_SECONDS`` (and at
-start) it enqueues the audit checkpoint task, which the task worker runs."""
+worker, the outbox relay and, while e-mail and SMS go to loopback addresses, the local
+catchers (fakes/smtp.py: e-mails land in var/mail/; fakes/sms.py), until Ctrl-C.
+Used by `make run`. It also does the housekeeping: expired Idempotency-Key records
+are deleted at start and then every ``EGOV_HOUSEKEEPING_SECONDS`` (on several
+machines, run ``purge_idempotency_keys`` from cron instead; docs/operations.md). Every
+``EGOV_AUDIT_CHECKPOINT_SECONDS`` (and at start) it enqueues the audit checkpoint task,
+which the task worker runs."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Command(BaseCommand):
@@ -22,6 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("EGOV_BIND", "127.0.0.1:8000"))
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("EGOV_WEB_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--smtp-catcher",
+            choices=["auto", "yes", "no"],
+            default=os.environ.get("EGOV_SMTP_CATCHER", "auto"),
+            help="auto: when EMAIL_HOST is a loopback address",
+        )
+        parser.add_argument(
+            "--sms-catcher",
+            choices=["auto", "yes", "no"],
+            default=os.environ.get("EGOV_SMS_CATCHER", "auto"),
+            help="auto: when EGOV_SMS_URL is on a loopback address",
         )
         parser.add_argument(
             "--housekeeping-seconds",
@@ -50,11 +67,49 @@ class Command(BaseCommand):
             "tasks": [python, manage, "db_worker", "--queue-name", "*"],
             "relay": [python, manage, "relay_outbox"],
         }
+        catcher = options["smtp_catcher"] == "yes" or (
+            options["smtp_catcher"] == "auto"
+            and settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+            and settings.EMAIL_HOST in LOOPBACK
+        )
+        if catcher:
+            commands["smtp"] = [
+                python,
+                str(settings.BASE_DIR / "fakes" / "smtp.py"),
+                "--host",
+                settings.EMAIL_HOST,
+                "--port",
+                str(settings.EMAIL_PORT),
+                "--dir",
+                str(settings.VAR_DIR / "mail"),
+            ]
+        sms_url = urlsplit(settings.EGOV_SMS_URL)
+        sms_catcher = options["sms_catcher"] == "yes" or (
+            options["sms_catcher"] == "auto" and sms_url.hostname in LOOPBACK
+        )
+        if sms_catcher:
+            commands["sms"] = [
+                python,
+                str(settings.BASE_DIR / "fakes" / "sms.py"),
+                "--host",
+                sms_url.hostname or "127.0.0.1",
+                "--port",
+                str(sms_url.port or 80),
+            ]
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
         host, _, port = options["bind"].rpartition(":")
         self.stdout.write(self.style.SUCCESS(f"\negov is running at http://{host}:{port}/\n"))
+        if catcher:
+            self.stdout.write(
+                f"E-mail goes to the SMTP catcher at smtp://{settings.EMAIL_HOST}:"
+                f"{settings.EMAIL_PORT}/ (messages in {settings.VAR_DIR / 'mail'}/)\n"
+            )
+        if sms_catcher:
+            self.stdout.write(
+                f"SMS go to the SMS catcher at {settings.EGOV_SMS_URL} (GET it to read them)\n"
+            )
         from egov.directory.demo import demo_logins_text
 
         self.stdout.write(demo_logins_text())

@@ -1,0 +1,120 @@
+"""A local SMS gateway catcher: ``POST /messages`` with ``{"to": "...", "text": "..."}``
+(what ``egov/core/sms.py`` sends) is kept and printed; ``GET /messages`` lists what came,
+newest last. ``make run`` starts it (through ``manage.py serve``); tests start it
+in-process (``Catcher``).
+
+    python fakes/sms.py --port 8026
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, echo: bool):
+        super().__init__(address, _Handler)
+        self.messages: list[dict] = []
+        self.arrived = threading.Condition()
+        self.echo = echo
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format, *args):  # quiet: one line per message is printed instead
+        pass
+
+    def _answer(self, status: int, body: object) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path != "/messages":
+            return self._answer(404, {"error": "not found"})
+        with self.server.arrived:
+            return self._answer(200, list(self.server.messages))
+
+    def do_POST(self):
+        if self.path != "/messages":
+            return self._answer(404, {"error": "not found"})
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            message = json.loads(self.rfile.read(length))
+            to, text = str(message["to"]), str(message["text"])
+        except (ValueError, KeyError, TypeError):
+            return self._answer(400, {"error": 'expected {"to": ..., "text": ...}'})
+        with self.server.arrived:
+            self.server.messages.append({"to": to, "text": text})
+            self.server.arrived.notify_all()
+        if self.server.echo:
+            print(f"sms: to {to}: {text}", flush=True)
+        return self._answer(202, {"status": "accepted"})
+
+
+class Catcher:
+    """The catcher on ``host:port`` (0: a free port) until ``stop``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, echo: bool = False):
+        self.server = _Server((host, port), echo)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/messages"
+
+    @property
+    def messages(self) -> list[dict]:
+        with self.server.arrived:
+            return list(self.server.messages)
+
+    def wait_for(self, count: int = 1, timeout: float = 30) -> list[dict]:
+        with self.server.arrived:
+            if not self.server.arrived.wait_for(
+                lambda: len(self.server.messages) >= count, timeout
+            ):
+                raise AssertionError(f"{count} SMS expected, {len(self.server.messages)} came")
+            return list(self.server.messages)
+
+    def start(self) -> Catcher:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Catcher:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8026)
+    args = parser.parse_args()
+    catcher = Catcher(args.host, args.port, echo=True).start()
+    print(f"SMS catcher at {catcher.url}", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    catcher.stop()
+
+
+if __name__ == "__main__":
+    main()
