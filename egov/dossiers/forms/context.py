@@ -34,6 +34,10 @@ TITLES = {
     "06": "Sổ theo dõi hồ sơ",
 }
 
+# Forms that print the applicant's ID number or tax code (the applicant block,
+# ``_applicant.html``): showing one is audited (``services.record_dossier_read``).
+SHOWS_ID_NUMBER = frozenset({"01", "02", "03"})
+
 RECEPTION_ACTIONS = ("receive", "accept", "receive_complete")
 SUPPLEMENT_ACTIONS = ("request_reception_supplement", "request_supplement", "receive_incomplete")
 REFUSAL_ACTIONS = ("refuse_at_reception", "refuse", "receive_refused")
