@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egov.core.errors import DomainError
 from egov.core.permissions import Action, scope
 from egov.directory import queries, rules, services
 from egov.directory.models import Agency, ApplicantProfile
@@ -105,4 +106,42 @@ class ApplicantPersonalData(APIView):
         data = services.read_applicant_personal_data(
             actor=request.user, profile=profile, dossier=dossier, reason=reason
         )
+        return Response(ApplicantPersonalDataSerializer(data).data)
+
+
+class ApplicantLookup(APIView):
+    """Counter look-up ("tra cứu tại quầy"): a desk officer (or an auditor) finds the
+    account of the person at the counter by their ID card number, before reception,
+    stating why (``reason``, recorded in the audit entry). No such account: 404
+    ``applicant_not_found``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id_number", str, required=True, description="CCCD, 12 digits"),
+            OpenApiParameter(
+                "reason",
+                str,
+                required=True,
+                description=(
+                    f"why, {rules.LOOKUP_REASON_MIN}-{rules.LOOKUP_REASON_MAX} characters, audited"
+                ),
+            ),
+        ],
+        responses=ApplicantPersonalDataSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        data = services.look_up_applicant(
+            actor=request.user,
+            id_number=params.get("id_number", "").strip(),
+            reason=params.get("reason", ""),
+        )
+        if data is None:
+            raise DomainError(
+                "applicant_not_found",
+                "Không có tài khoản công dân với số CCCD này.",
+                "No citizen account has this ID number.",
+                field="id_number",
+                status=404,
+            )
         return Response(ApplicantPersonalDataSerializer(data).data)

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from egov.core import audit
 from egov.core.errors import NotPermitted
-from egov.core.permissions import SYSTEM, Action, require
+from egov.core.permissions import SYSTEM, Action, permits_any, require, scope
 from egov.directory import rules
 from egov.directory.models import (
     Agency,
@@ -353,6 +353,26 @@ def register_applicant(
     return user
 
 
+def look_up_applicant(*, actor: Any, id_number: str, reason: str) -> dict[str, Any] | None:
+    """A counter look-up ("tra cứu tại quầy"): the desk (or an auditor) finds the
+    account of the person in front of them by ID card number, stating why; the answer
+    is audited as ``read_applicant_personal_data``. None: no such account."""
+    if not getattr(actor, "is_officer", False) or not permits_any(
+        actor, Action.READ_PERSONAL_DATA, ApplicantProfile
+    ):
+        raise NotPermitted(action=str(Action.READ_PERSONAL_DATA))
+    rules.check_lookup_reason(reason)
+    rules.check_cccd(id_number)
+    profile = scope(
+        actor,
+        Action.READ_PERSONAL_DATA,
+        ApplicantProfile.objects.select_related("user").filter(id_number=id_number),
+    ).first()
+    if profile is None:
+        return None
+    return read_applicant_personal_data(actor=actor, profile=profile, reason=reason)
+
+
 PERSONAL_FIELDS = ["address", "date_of_birth", "id_number", "tax_code"]
 
 
@@ -403,6 +423,7 @@ __all__ = [
     "create_agency",
     "create_department",
     "create_officer",
+    "look_up_applicant",
     "read_applicant_personal_data",
     "register_applicant",
     "retire_agency",

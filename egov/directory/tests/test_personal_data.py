@@ -132,3 +132,41 @@ def test_an_applicant_reads_their_own_data_only(client, people, dossier):
         response = get(client, people.citizen, someone.pk, **params)
         assert response.status_code == 403, params
     assert reads() == 1
+
+
+LOOKUP = "/api/v1/applicants/lookup"
+
+
+def test_the_desk_looks_up_the_person_at_the_counter_by_id_number(client, people):
+    profile = people.citizen.applicant
+    client.force_login(people.desk_officer)
+    response = client.get(LOOKUP, {"id_number": profile.id_number, "reason": REASON})
+    assert response.status_code == 200
+    assert response.json()["id"] == profile.pk
+    assert response.json()["full_name"] == "Hoàng Thị Lan"
+    [entry] = AuditEntry.objects.filter(action="personal_data.read")
+    assert entry.changes["reason"] == REASON and entry.object_id == str(profile.pk)
+    missing = client.get(LOOKUP, {"id_number": "006190999999", "reason": REASON})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "applicant_not_found"
+    assert reads() == 1
+
+
+@pytest.mark.parametrize(
+    "persona,params,status,code",
+    [
+        ("desk_officer", {"id_number": "006190001234"}, 400, "lookup_reason_invalid"),
+        ("desk_officer", {"id_number": "12345", "reason": REASON}, 400, "id_number_invalid"),
+        ("specialist", {"id_number": "006190001234", "reason": REASON}, 403, "permission_denied"),
+        ("citizen", {"id_number": "006190001234", "reason": REASON}, 403, "permission_denied"),
+    ],
+)
+def test_a_counter_look_up_is_refused_without_a_reason_or_the_role(
+    client, people, persona, params, status, code
+):
+    client.force_login(getattr(people, persona))
+    response = client.get(LOOKUP, params)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert "Hoàng Thị Lan" not in response.content.decode()
+    assert reads() == 0
