@@ -4,8 +4,9 @@ API detail, the forms that print the ID number, officers' searches by ID or tax 
 Each showing writes exactly one ``personal_data.read`` audit entry (one per page,
 form or search answer, not per dossier listed), after the access policy let the
 officer see it and only when something identifying is shown: a 304 Not Modified or a
-refusal writes none. Law on Personal Data Protection 91/2025/QH15: every processing of
-personal data is recorded.
+refusal writes none. OWASP ASVS 4.0 V8.3.5: access to sensitive data is audited,
+without logging the data itself (so a search's entry names the dossiers shown, not the
+number searched).
 """
 
 from __future__ import annotations
