@@ -145,7 +145,16 @@ def _officers(sources) -> list[tuple[str, int, str]]:
     return result
 
 
-def _citizens(n: int = 16) -> list[str]:
+CITIZENS = 16
+
+
+def _citizen_identity(i: int) -> tuple[str, str]:
+    """Name and ID number of bench citizen ``i``: an online submission is filed in
+    the account holder's own name (dossiers.rules.check_account_holder)."""
+    return f"Người dân thử tải {i}", f"0060900{i:05d}"
+
+
+def _citizens(n: int = CITIZENS) -> list[str]:
     from egov.directory import services
     from egov.directory.models import User
 
@@ -154,11 +163,9 @@ def _citizens(n: int = 16) -> list[str]:
         username = f"bench.citizen.{i}"
         user = User.objects.filter(username=username).first()
         if user is None:
+            name, id_number = _citizen_identity(i)
             user = services.register_applicant(
-                username=username,
-                password=uuid.uuid4().hex,
-                full_name=f"Người dân thử tải {i}",
-                id_number=f"0060900{i:05d}",
+                username=username, password=uuid.uuid4().hex, full_name=name, id_number=id_number
             )
         sessions.append(_session(user))
     return sessions
@@ -252,7 +259,8 @@ def _lookup_lua(n: int = 2000) -> str:
 
 def _bodies(agency_codes: list[str] | None, n: int = 400) -> list[str]:
     """Online submissions a citizen may make: procedures offered online, at agencies
-    competent for them, with the components of the procedure and a valid applicant."""
+    competent for them, with the components of the procedure; body ``j`` is filed by
+    bench citizen ``j % CITIZENS`` in their own name (``_submit_lua`` pairs them)."""
     from egov.catalog.models import ProcedureVersion
     from egov.core.errors import DomainError
     from egov.directory.models import Agency
@@ -279,9 +287,10 @@ def _bodies(agency_codes: list[str] | None, n: int = 400) -> list[str]:
     rng = random.Random(19)
     people = [p for p in _applicants(rng, 2000) if p[0] == "citizen"]
     bodies = []
-    for _ in range(n):
+    for j in range(n):
         agency, version = rng.choice(pairs)
-        _kind, name, id_number, _tax, born, hamlet, phone = rng.choice(people)
+        _kind, _name, _id, _tax, born, hamlet, phone = rng.choice(people)
+        name, id_number = _citizen_identity(j % CITIZENS)
         bodies.append(
             json.dumps(
                 {
@@ -327,8 +336,10 @@ def _submit_lua(ctx, bodies: list[str], sessions: list[str], idempotent: bool) -
         "request = function()\n"
         "  n = n + 1\n"
         "  local headers = {}\n"
+        "  local j = math.random(#bodies)\n"
         '  headers["Content-Type"] = "application/json"\n'
-        '  headers["Cookie"] = cookies[math.random(#cookies)]\n'
+        # Body j is filed in the name of citizen (j - 1) % #cookies (_bodies).
+        '  headers["Cookie"] = cookies[(j - 1) % #cookies + 1]\n'
         f'  headers["X-CSRFToken"] = "{CSRF}"\n'
         f'  headers["Referer"] = "{ctx.base_url}/"\n'
         + (
@@ -336,8 +347,7 @@ def _submit_lua(ctx, bodies: list[str], sessions: list[str], idempotent: bool) -
             if idempotent
             else ""
         )
-        + '  return wrk.format("POST", "/api/v1/dossiers/online", headers, '
-        "bodies[math.random(#bodies)])\n"
+        + '  return wrk.format("POST", "/api/v1/dossiers/online", headers, bodies[j])\n'
         "end\n"
     )
 

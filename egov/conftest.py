@@ -103,7 +103,12 @@ def _officer(agency, username, *roles, department=None) -> User:
 def people(places) -> People:
     d = places.district
     return People(
-        citizen=ApplicantFactory(user__username="citizen", user__full_name="Hoàng Thị Lan").user,
+        citizen=ApplicantFactory(
+            # The name and ID number the dossier tests file with (factories.APPLICANT).
+            user__username="citizen",
+            user__full_name="Hoàng Thị Lan",
+            id_number="006190001234",
+        ).user,
         desk_officer=_officer(d, "desk", Role.DESK_OFFICER, department=places.district_office),
         specialist=_officer(d, "specialist", Role.SPECIALIST),
         department_head=_officer(d, "head", Role.DEPARTMENT_HEAD),

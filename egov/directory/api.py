@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egov.directory import queries, services
-from egov.directory.models import Agency
+from egov.core.errors import DomainError
+from egov.core.permissions import Action, scope
+from egov.directory import queries, rules, services
+from egov.directory.models import Agency, ApplicantProfile
+from egov.dossiers.models import Dossier
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -63,10 +66,82 @@ class ApplicantPersonalDataSerializer(serializers.Serializer):
 
 
 class ApplicantPersonalData(APIView):
-    """An applicant's identifying data. Every call is written to the audit log."""
+    """An applicant's identifying data, by need: an officer names the dossier (in their
+    scope) through which they read it (``?dossier=<code>``), or, at the desk or as an
+    auditor, the reason of a counter look-up (``?reason=...``, recorded); an applicant
+    reads their own. Without a purpose: 403 ``personal_data_purpose_required``. Every
+    answer writes one audit entry."""
 
-    @extend_schema(responses=ApplicantPersonalDataSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "dossier", str, description="code of a dossier in your scope filed by this person"
+            ),
+            OpenApiParameter(
+                "reason",
+                str,
+                description=(
+                    "counter look-up (desk officers, auditors): why, "
+                    f"{rules.LOOKUP_REASON_MIN}-{rules.LOOKUP_REASON_MAX} characters, audited"
+                ),
+            ),
+        ],
+        responses=ApplicantPersonalDataSerializer,
+    )
     def get(self, request, pk: int):
-        profile = get_object_or_404(queries.applicants_for(request.user), pk=pk)
-        data = services.read_applicant_personal_data(actor=request.user, profile=profile)
+        params = request.query_params
+        code, reason = params.get("dossier", "").strip(), params.get("reason", "")
+        profile = ApplicantProfile.objects.select_related("user").filter(pk=pk).first()
+        dossier = None
+        if profile is None or profile.user_id != request.user.pk:
+            # Refused before anything about the person is told (ids are sequential).
+            rules.check_personal_data_purpose(code, reason)
+            if code:
+                dossier = scope(request.user, Action.VIEW, Dossier.objects.filter(code=code))
+                dossier = dossier.first()
+                rules.check_dossier_in_scope(dossier)
+                rules.check_applicant_of_dossier(profile, dossier)
+        if profile is None:
+            raise NotFound()
+        data = services.read_applicant_personal_data(
+            actor=request.user, profile=profile, dossier=dossier, reason=reason
+        )
+        return Response(ApplicantPersonalDataSerializer(data).data)
+
+
+class ApplicantLookup(APIView):
+    """Counter look-up ("tra cứu tại quầy"): a desk officer (or an auditor) finds the
+    account of the person at the counter by their ID card number, before reception,
+    stating why (``reason``, recorded in the audit entry). No such account: 404
+    ``applicant_not_found``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id_number", str, required=True, description="CCCD, 12 digits"),
+            OpenApiParameter(
+                "reason",
+                str,
+                required=True,
+                description=(
+                    f"why, {rules.LOOKUP_REASON_MIN}-{rules.LOOKUP_REASON_MAX} characters, audited"
+                ),
+            ),
+        ],
+        responses=ApplicantPersonalDataSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        data = services.look_up_applicant(
+            actor=request.user,
+            id_number=params.get("id_number", "").strip(),
+            reason=params.get("reason", ""),
+        )
+        if data is None:
+            raise DomainError(
+                "applicant_not_found",
+                "Không có tài khoản công dân với số CCCD này.",
+                "No citizen account has this ID number.",
+                field="id_number",
+                status=404,
+            )
         return Response(ApplicantPersonalDataSerializer(data).data)

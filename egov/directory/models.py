@@ -230,5 +230,9 @@ class ApplicantProfile(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.CharField(max_length=255, blank=True)
 
+    class Meta:
+        # The desk's counter look-up finds an account by the whole ID number.
+        indexes = [models.Index(fields=["id_number"], name="applicant_id_number")]
+
     def __str__(self) -> str:
         return str(self.user)

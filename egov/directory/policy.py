@@ -46,23 +46,17 @@ register_resource(
         Action.DELETE: _admins,
     },
 )
-# Applicants are not tied to an agency: front-line officers may look them up
-# (every read of an ID number is audited); applicants see their own profile.
-_front_line = ("desk_officer", "specialist", "department_head", "agency_leader")
+# Applicants are not tied to an agency. Officers read an applicant's identifying data
+# through a dossier in their scope (the dossier's policy); without one, only the desk
+# (a counter look-up before reception) and auditors may, stating a reason, and every
+# read is audited (services.read_applicant_personal_data). Applicants see their own.
+_counter = {"desk_officer": Scope.ALL, AUDITOR: Scope.ALL, "applicant": Scope.OWNER}
 register_resource(
     ApplicantProfile,
     Resource("applicant", owner_lookup="user"),
     {
-        Action.VIEW: {
-            **{role: Scope.ALL for role in _front_line},
-            AUDITOR: Scope.ALL,
-            "applicant": Scope.OWNER,
-        },
-        Action.READ_PERSONAL_DATA: {
-            **{role: Scope.ALL for role in _front_line},
-            AUDITOR: Scope.ALL,
-            "applicant": Scope.OWNER,
-        },
+        Action.VIEW: _counter,
+        Action.READ_PERSONAL_DATA: _counter,
         Action.CHANGE: {"applicant": Scope.OWNER},
     },
 )

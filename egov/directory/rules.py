@@ -193,3 +193,69 @@ def check_department_code_free(agency, code: str, *, exclude_pk: int | None = No
             f"Agency '{agency.name}' already has a department with code '{code}' ({taken.name}).",
             field="code",
         )
+
+
+# ---------------------------------------------------------------- personal data by need
+
+LOOKUP_REASON_MIN, LOOKUP_REASON_MAX = 10, 500
+
+
+def check_personal_data_purpose(dossier_code: str, reason: str) -> None:
+    """An officer reads someone's identifying data for a purpose: a dossier in their
+    scope, or a counter look-up with its reason (Law on Personal Data Protection
+    91/2025/QH15: processing limited to its purpose). Neither: 403."""
+    if not (dossier_code or "").strip() and not (reason or "").strip():
+        raise DomainError(
+            "personal_data_purpose_required",
+            "Chỉ xem thông tin định danh qua một hồ sơ thuộc phạm vi của bạn (tham số dossier) "
+            "hoặc khi tra cứu tại quầy có ghi lý do (tham số reason).",
+            "Identifying data is shown only through a dossier in your scope (parameter "
+            "dossier) or a counter look-up with its reason (parameter reason).",
+            field="dossier",
+            status=403,
+        )
+
+
+def check_lookup_reason(reason: str) -> None:
+    """The reason of a counter look-up is recorded in the audit log: it must say why."""
+    text = (reason or "").strip()
+    if not LOOKUP_REASON_MIN <= len(text) <= LOOKUP_REASON_MAX:
+        raise DomainError(
+            "lookup_reason_invalid",
+            f"Cần ghi lý do tra cứu (từ {LOOKUP_REASON_MIN} đến {LOOKUP_REASON_MAX} ký tự), ví "
+            "dụ: 'Tiếp nhận hồ sơ tại quầy'.",
+            f"State the reason of the look-up ({LOOKUP_REASON_MIN} to {LOOKUP_REASON_MAX} "
+            "characters), e.g. 'Reception at the counter'.",
+            field="reason",
+        )
+
+
+def check_dossier_in_scope(dossier) -> None:
+    """The dossier named as the purpose must be one the officer may view; an unknown
+    code answers the same, so that codes cannot be probed."""
+    if dossier is None:
+        raise DomainError(
+            "dossier_not_in_scope",
+            "Không có hồ sơ này trong phạm vi của bạn.",
+            "No such dossier in your scope.",
+            field="dossier",
+            status=403,
+        )
+
+
+def check_applicant_of_dossier(profile, dossier) -> None:
+    """The profile read through a dossier is its applicant's: the account that filed it,
+    or the ID number / tax code the dossier was filed under."""
+    if profile is not None and (
+        (dossier.applicant_user_id is not None and dossier.applicant_user_id == profile.user_id)
+        or (dossier.applicant_id_number and dossier.applicant_id_number == profile.id_number)
+        or (dossier.applicant_tax_code and dossier.applicant_tax_code == profile.tax_code)
+    ):
+        return
+    raise DomainError(
+        "applicant_not_on_dossier",
+        "Người này không phải người nộp hồ sơ đã nêu.",
+        "This person is not the applicant of the dossier named.",
+        field="dossier",
+        status=403,
+    )

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from egov.core import audit
-from egov.core.permissions import SYSTEM, Action, require
+from egov.core.errors import NotPermitted
+from egov.core.permissions import SYSTEM, Action, permits_any, require, scope
 from egov.directory import rules
 from egov.directory.models import (
     Agency,
@@ -352,11 +353,59 @@ def register_applicant(
     return user
 
 
-def read_applicant_personal_data(*, actor: Any, profile: ApplicantProfile) -> dict[str, Any]:
-    """The applicant's identifying data; every read is written to the audit log."""
-    require(actor, Action.READ_PERSONAL_DATA, profile)
-    audit.record_personal_data_read(
-        actor=actor, obj=profile, fields=["id_number", "tax_code", "date_of_birth"]
+def look_up_applicant(*, actor: Any, id_number: str, reason: str) -> dict[str, Any] | None:
+    """A counter look-up ("tra cứu tại quầy"): the desk (or an auditor) finds the
+    account of the person in front of them by ID card number, stating why; the answer
+    is audited as ``read_applicant_personal_data``. None: no such account."""
+    if not getattr(actor, "is_officer", False) or not permits_any(
+        actor, Action.READ_PERSONAL_DATA, ApplicantProfile
+    ):
+        raise NotPermitted(action=str(Action.READ_PERSONAL_DATA))
+    rules.check_lookup_reason(reason)
+    rules.check_cccd(id_number)
+    profile = scope(
+        actor,
+        Action.READ_PERSONAL_DATA,
+        ApplicantProfile.objects.select_related("user").filter(id_number=id_number),
+    ).first()
+    if profile is None:
+        return None
+    return read_applicant_personal_data(actor=actor, profile=profile, reason=reason)
+
+
+PERSONAL_FIELDS = ["address", "date_of_birth", "id_number", "tax_code"]
+
+
+def read_applicant_personal_data(
+    *, actor: Any, profile: ApplicantProfile, dossier: Any = None, reason: str = ""
+) -> dict[str, Any]:
+    """The applicant's identifying data, for a purpose: their own profile; for an
+    officer, through ``dossier`` (one they may view, filed by or for this person); or
+    a counter look-up by the desk or an auditor stating ``reason``. Every read writes
+    one audit entry naming the purpose."""
+    if profile.user_id == getattr(actor, "pk", None):
+        purpose: dict[str, Any] = {"purpose": "own"}
+        agency_id = None
+    elif not getattr(actor, "is_officer", False):
+        raise NotPermitted(action=str(Action.READ_PERSONAL_DATA))
+    elif dossier is not None:
+        require(actor, Action.VIEW, dossier)
+        rules.check_applicant_of_dossier(profile, dossier)
+        purpose = {"purpose": "dossier", "dossier": dossier.code}
+        agency_id = dossier.processing_agency_id
+    else:
+        rules.check_personal_data_purpose("", reason)
+        rules.check_lookup_reason(reason)
+        require(actor, Action.READ_PERSONAL_DATA, profile)
+        officer = actor.officer_or_none
+        purpose = {"purpose": "counter_lookup", "reason": reason.strip()}
+        agency_id = officer.agency_id if officer is not None else None
+    audit.record(
+        actor=actor,
+        action="personal_data.read",
+        obj=profile,
+        agency_id=agency_id,
+        changes={"fields": PERSONAL_FIELDS, **purpose},
     )
     return {
         "id": profile.pk,
@@ -374,6 +423,7 @@ __all__ = [
     "create_agency",
     "create_department",
     "create_officer",
+    "look_up_applicant",
     "read_applicant_personal_data",
     "register_applicant",
     "retire_agency",

@@ -260,6 +260,13 @@ _CODE_TEXT = re.compile(r"^\d{3}\.[0-9A-Za-z.-]*$")
 _NUMBER_TEXT = re.compile(r"^\d{9,13}(-\d{3})?$")
 
 
+def searches_identity(text: str) -> bool:
+    """Whether ``search`` reads ``text`` as an ID card or tax number (such a search is
+    a read of personal data: it tells whose dossiers these are)."""
+    text = (text or "").strip()
+    return not _CODE_TEXT.match(text) and bool(_NUMBER_TEXT.match(text))
+
+
 def search(
     actor: Any,
     *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -278,3 +279,151 @@ def check_supplement_request_allowed(previous_requests: int) -> None:
             field="reason",
             details={"previous_requests": previous_requests, "allowed": allowed},
         )
+
+
+# ---------------------------------------------------------------- who files online
+
+# The component line that carries a representative's authorisation ("giấy ủy quyền"):
+# a line of the procedure with this in its name, or a free line the client names so
+# (the API names a line flagged ``authorisation`` this way).
+AUTHORISATION_NAME = "Giấy ủy quyền"
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Names compared as people read them: Unicode NFC (a name typed on a phone and
+    the same name from VNeID may differ in composition), case and spacing ignored,
+    diacritics kept (Lân and Lan are two people)."""
+
+    def norm(value: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", value or "").casefold().split())
+
+    return norm(a) == norm(b)
+
+
+def _is_authorisation(name: str) -> bool:
+    text = unicodedata.normalize("NFC", name or "").casefold().replace("uỷ", "ủy")
+    return "ủy quyền" in text
+
+
+def authorisation_line_name(name: str) -> str:
+    """The name of a free component line the client flags as the authorisation."""
+    if _is_authorisation(name):
+        return name
+    return f"{AUTHORISATION_NAME}: {name}" if name else AUTHORISATION_NAME
+
+
+def account_identity(actor: Any) -> dict[str, str]:
+    """The identity an applicant account was registered with (its profile): the
+    verified data an online submission is compared with (one read)."""
+    from egov.directory.models import ApplicantProfile
+
+    row = ApplicantProfile.objects.filter(user_id=actor.pk).values("id_number", "tax_code").first()
+    return {
+        "kind": getattr(actor, "kind", ""),
+        "full_name": getattr(actor, "full_name", "") or "",
+        "id_number": (row or {}).get("id_number") or "",
+        "tax_code": (row or {}).get("tax_code") or "",
+    }
+
+
+def check_account_verified(identity: dict[str, str]) -> None:
+    """An account files online only once its identity is known: a citizen's name and
+    ID number, a business's tax code (Decree 69/2024: citizens log in with VNeID, which
+    gives both)."""
+    business = identity["kind"] == "business"
+    missing = (
+        not identity["tax_code"]
+        if business
+        else not (identity["id_number"] and identity["full_name"])
+    )
+    if missing:
+        raise DomainError(
+            "account_identity_unverified",
+            "Tài khoản chưa có thông tin định danh đã xác thực (họ tên và số CCCD, hoặc mã số "
+            "thuế của tổ chức): không thể nộp hồ sơ trực tuyến.",
+            "The account has no verified identity (name and ID number, or the business tax "
+            "code): it cannot file dossiers online.",
+            field="applicant",
+            status=403,
+        )
+
+
+def check_account_holder(identity: dict[str, str], applicant: dict[str, Any]) -> None:
+    """A citizen account files in its own name and ID number (or as a declared
+    representative, ``check_representation``). Every field that differs is listed."""
+    fields = []
+    if applicant.get("type", "citizen") != "citizen":
+        fields.append("applicant.type")
+    else:
+        if (applicant.get("id_number") or "").strip() != identity["id_number"]:
+            fields.append("applicant.id_number")
+        if not _same_text(applicant.get("name", ""), identity["full_name"]):
+            fields.append("applicant.name")
+    if fields:
+        raise DomainError(
+            "applicant_not_account_holder",
+            "Người nộp hồ sơ phải là chủ tài khoản (họ tên và số CCCD của tài khoản), hoặc "
+            "người được ủy quyền có giấy ủy quyền kèm theo hồ sơ.",
+            "The applicant must be the account holder (the account's name and ID number), "
+            "or a representative with an authorisation attached to the dossier.",
+            field=fields[0],
+            details={"fields": fields},
+            status=403,
+        )
+
+
+def check_account_business(identity: dict[str, str], applicant: dict[str, Any]) -> None:
+    """A business account files for its own business: the applicant is an organisation
+    with the account's tax code."""
+    if applicant.get("type", "citizen") != "business":
+        field = "applicant.type"
+    elif (applicant.get("tax_code") or "").strip() != identity["tax_code"]:
+        field = "applicant.tax_code"
+    else:
+        return
+    raise DomainError(
+        "applicant_not_account_business",
+        "Tài khoản tổ chức chỉ nộp hồ sơ cho chính tổ chức đó (mã số thuế của tài khoản).",
+        "A business account files only for its own business (the account's tax code).",
+        field=field,
+        status=403,
+    )
+
+
+def check_representation(components: list[Any]) -> None:
+    """A declared representative ("người được ủy quyền") attaches the authorisation
+    as a component line with its scan (practice: procedures list "Giấy ủy quyền" among
+    their components for dossiers filed through an authorised person)."""
+    from egov.catalog.models import Component
+
+    with_file = [item for item in components if getattr(item, "file", None)]
+    ids = [item.component_id for item in with_file if item.component_id]
+    # A line of the procedure is stored under the procedure's name for it.
+    names = dict(Component.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for item in with_file:
+        name = names.get(item.component_id, "") if item.component_id else item.name
+        if _is_authorisation(name):
+            return
+    raise DomainError(
+        "representative_authorisation_missing",
+        f"Người nộp thay phải đính kèm '{AUTHORISATION_NAME}' (bản quét) trong thành phần hồ sơ.",
+        f"A representative must attach the authorisation ('{AUTHORISATION_NAME}') as a "
+        "scanned component.",
+        field="components",
+        status=403,
+    )
+
+
+def check_online_submitter(
+    actor: Any, applicant: dict[str, Any], components: list[Any], *, representative: bool
+) -> None:
+    """An online dossier is bound to the account that files it: the account holder in
+    person, a business for itself, or a declared representative with an authorisation."""
+    identity = account_identity(actor)
+    check_account_verified(identity)
+    if representative:
+        check_representation(components)
+    elif identity["kind"] == "business":
+        check_account_business(identity, applicant)
+    else:
+        check_account_holder(identity, applicant)

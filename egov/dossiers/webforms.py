@@ -44,6 +44,11 @@ class ReceptionForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    # A counter look-up of the person's account by ID number fills the fields below;
+    # its reason is recorded in the audit log (directory.services.look_up_applicant).
+    lookup_reason = forms.CharField(
+        label=_("Lý do tra cứu tài khoản (được ghi nhật ký)"), max_length=500, required=False
+    )
     birth_date = forms.DateField(
         label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

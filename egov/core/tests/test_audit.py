@@ -139,7 +139,8 @@ def test_connections_spread_over_partitions(settings, people, places):
 def test_reading_an_id_number_through_the_api_is_audited(client, people):
     client.force_login(people.desk_officer)
     profile = people.citizen.applicant
-    response = client.get(f"/api/v1/applicants/{profile.pk}/personal-data")
+    url = f"/api/v1/applicants/{profile.pk}/personal-data"
+    response = client.get(url, {"reason": "Tiếp nhận hồ sơ tại quầy"})
     assert response.status_code == 200
     assert response.json()["id_number"] == profile.id_number
     entry = AuditEntry.objects.get(action="personal_data.read")
@@ -150,6 +151,7 @@ def test_reading_an_id_number_through_the_api_is_audited(client, people):
 
 def test_a_clerk_cannot_read_id_numbers_and_nothing_is_logged(client, people):
     client.force_login(people.clerk)
-    response = client.get(f"/api/v1/applicants/{people.citizen.applicant.pk}/personal-data")
-    assert response.status_code == 404
+    url = f"/api/v1/applicants/{people.citizen.applicant.pk}/personal-data"
+    response = client.get(url, {"reason": "Tiếp nhận hồ sơ tại quầy"})
+    assert response.status_code == 403
     assert not AuditEntry.objects.filter(action="personal_data.read").exists()

@@ -18,7 +18,7 @@ from egov.core import sql
 from egov.core.errors import DomainError
 from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
-from egov.dossiers import queries, services
+from egov.dossiers import queries, rules, services
 from egov.dossiers.api import output
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
@@ -113,7 +113,9 @@ def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]
     return [
         ComponentInput(
             component_id=item.get("component_id"),
-            name=item.get("name", ""),
+            name=rules.authorisation_line_name(item.get("name", ""))
+            if item.get("authorisation") and not item.get("component_id")
+            else item.get("name", ""),
             originals=item.get("originals", 0),
             certified_copies=item.get("certified_copies", 0),
             photocopies=item.get("photocopies", 0),
@@ -173,13 +175,27 @@ def _detail_url() -> str:
     return reverse("api-dossier-detail", args=["@"])
 
 
-def detail_response(actor: Any, code: str, status: int = 200, audited: bool = True) -> Response:
+def not_modified(if_none_match: str | None, tag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``tag`` (RFC 9110 13.1.2: a list of
+    entity tags, weak comparison, or ``*``)."""
+    if not if_none_match:
+        return False
+    given = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in given or tag in given
+
+
+def detail_response(
+    actor: Any, code: str, status: int = 200, audited: bool = True, if_none_match: str | None = None
+) -> Response:
     """The dossier as the caller sees it, with its ETag. Showing it reveals the
-    applicant's identifying data, so opening it is audited."""
-    if audited:
-        dossier = services.open_dossier(actor=actor, code=code)
-    else:
-        dossier = queries.dossier_detail(actor, code)
+    applicant's identifying data, so it is audited; a 304 Not Modified (the caller
+    already holds this version) shows nothing and writes no entry."""
+    dossier = queries.dossier_detail(actor, code)
     if dossier is None:
         raise exceptions.NotFound()
-    return Response(detail_data(actor, dossier), status=status, headers={"ETag": etag(dossier)})
+    tag = etag(dossier)
+    if not_modified(if_none_match, tag):
+        return Response(status=304, headers={"ETag": tag})
+    if audited:
+        services.record_dossier_read(actor=actor, dossier=dossier)
+    return Response(detail_data(actor, dossier), status=status, headers={"ETag": tag})

@@ -264,6 +264,11 @@ class ComponentInSerializer(serializers.Serializer):
     originals = serializers.IntegerField(min_value=0, max_value=100, default=0)
     certified_copies = serializers.IntegerField(min_value=0, max_value=100, default=0)
     photocopies = serializers.IntegerField(min_value=0, max_value=100, default=0)
+    authorisation = serializers.BooleanField(
+        default=False,
+        help_text="giấy ủy quyền: the authorisation of a representative (online submission "
+        "with representative: true); a line without a name is named 'Giấy ủy quyền'",
+    )
 
 
 class VersionedSerializer(serializers.Serializer):
@@ -299,3 +304,9 @@ class SubmitOnlineSerializer(InputSerializer):
     applicant = ApplicantInSerializer()
     components = ComponentInSerializer(many=True, default=list)
     summary = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    representative = serializers.BooleanField(
+        default=False,
+        help_text="nộp thay: the account holder files for the applicant, with an authorisation "
+        "line (authorisation: true) and its file; otherwise the applicant must be the account "
+        "holder (or, for a business account, the business itself)",
+    )

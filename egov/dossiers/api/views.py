@@ -122,6 +122,8 @@ class DossierCollection(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset().only(*output.LIST_COLUMNS))
         queries.attach(page)
+        if queries.searches_identity(request.query_params.get("q", "")):
+            services.record_search_read(actor=request.user, shown=page, count=self.paginator.count)
         return self.get_paginated_response([output.list_item(d) for d in page])
 
 
@@ -151,10 +153,9 @@ class DossierDetail(APIView):
 
     @extend_schema(responses=DossierDetailSerializer)
     def get(self, request, code: str):
-        response = detail_response(request.user, code)
-        if request.headers.get("If-None-Match") == response["ETag"]:
-            return Response(status=304, headers={"ETag": response["ETag"]})
-        return response
+        return detail_response(
+            request.user, code, if_none_match=request.headers.get("If-None-Match")
+        )
 
 
 class OnlineSubmission(APIView):
@@ -182,5 +183,6 @@ class OnlineSubmission(APIView):
             applicant=dict(data["applicant"]),
             components=component_inputs(data["components"], request.FILES),
             summary=data["summary"],
+            representative=data["representative"],
         )
         return created_response(request.user, dossier)

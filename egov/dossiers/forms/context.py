@@ -27,6 +27,10 @@ from egov.workdays.engine import Timeliness, classify
 # Every form number of either set (the set of a dossier decides what each one is).
 FORMS = ("01", "02", "03", "04", "05", "06", "07")
 
+# Kinds of forms that print the applicant's ID number or tax code (the applicant block,
+# ``_applicant.html``): showing one is audited (``services.record_dossier_read``).
+SHOWS_ID_NUMBER = frozenset({sets.RECEIPT, sets.SUPPLEMENT, sets.REFUSAL, sets.STOP_NOTICE})
+
 RECEPTION_ACTIONS = ("receive", "accept", "receive_complete")
 SUPPLEMENT_ACTIONS = ("request_reception_supplement", "request_supplement", "receive_incomplete")
 REFUSAL_ACTIONS = ("refuse_at_reception", "refuse", "receive_refused")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from egov.core.errors import DomainError
 from egov.core.permissions import Action, can, scope
+from egov.dossiers import services
 from egov.dossiers.forms import context as ctx
 from egov.dossiers.forms import render
 from egov.dossiers.models import Dossier
@@ -53,13 +54,22 @@ def _pdf(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _shown(request: HttpRequest, dossier: Dossier, number: str, kind: str) -> None:
+    """A form printing the applicant's ID number was rendered for this user: one audit
+    entry (a form that does not apply showed nothing and writes none)."""
+    if ctx.kind_of(number, dossier)[1] in ctx.SHOWS_ID_NUMBER:
+        services.record_dossier_read(actor=request.user, dossier=dossier, form=f"{number} {kind}")
+
+
 @require_GET
 def form_html(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
     dossier, number = _dossier(request, code, form_no)
     try:
-        return HttpResponse(render.render_form_html(number, dossier, request))
+        html = render.render_form_html(number, dossier, request)
     except DomainError as error:
         return _refused(error)
+    _shown(request, dossier, number, "html")
+    return HttpResponse(html)
 
 
 @require_GET
@@ -69,6 +79,7 @@ def form_pdf(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
         body = render.render_form_pdf(number, dossier, request)
     except DomainError as error:
         return _refused(error)
+    _shown(request, dossier, number, "pdf")
     return _pdf(body, f"mau-{number}-{dossier.code}.pdf")
 
 

@@ -35,6 +35,7 @@ from egov.dossiers.services.processing import (
     supply,
     transfer,
 )
+from egov.dossiers.services.reads import record_dossier_read, record_search_read
 from egov.dossiers.services.reception import (
     accept,
     attach_file,
@@ -60,6 +61,8 @@ __all__ = [
     "next_code",
     "open_dossier",
     "receive",
+    "record_dossier_read",
+    "record_search_read",
     "record_result",
     "refuse",
     "refuse_at_reception",

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.base import File
 from django.db import transaction
 
-from egov.core import audit, outbox
+from egov.core import outbox
 from egov.core.errors import DomainError
 from egov.core.permissions import Action
 from egov.dossiers import files as dossier_files
@@ -36,6 +36,7 @@ from egov.dossiers.services.base import (
     _require_step_actor,
     _steps,
 )
+from egov.dossiers.services.reads import record_dossier_read
 from egov.workdays import engine
 from egov.workdays import services as workdays
 
@@ -269,11 +270,6 @@ def open_dossier(*, actor: Any, code: str) -> Dossier | None:
     from egov.dossiers.queries import dossier_detail
 
     dossier = dossier_detail(actor, code)
-    if dossier is not None and (dossier.applicant_id_number or dossier.applicant_tax_code):
-        audit.record_personal_data_read(
-            actor=actor,
-            obj=dossier,
-            agency_id=dossier.processing_agency_id,
-            fields=["applicant_id_number", "applicant_tax_code", "applicant_birth_date"],
-        )
+    if dossier is not None:
+        record_dossier_read(actor=actor, dossier=dossier)
     return dossier

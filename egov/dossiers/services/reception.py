@@ -56,11 +56,15 @@ def submit_online(
     processing_agency: Agency | None = None,
     summary: str = "",
     now: datetime.datetime | None = None,
+    representative: bool = False,
 ) -> Dossier:
-    """An applicant submits a dossier online: national status 1, waiting for the desk."""
+    """An applicant submits a dossier online: national status 1, waiting for the desk.
+    The applicant is the account holder, its business, or (``representative``) someone
+    the account holder files for with an authorisation among the ``components``."""
     now = _now(now)
     if not getattr(actor, "is_authenticated", False) or getattr(actor, "is_officer", False):
         raise NotPermitted(action="submit_online")
+    rules.check_online_submitter(actor, applicant, components, representative=representative)
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, Channel.ONLINE)
     guards = _guards(procedure_code, now, version, receiving_agency, processing_agency)

@@ -112,6 +112,10 @@ def search(request):
         page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
         page.object_list = list(page.object_list)
         queries.attach(page.object_list)
+        if queries.searches_identity(d["q"]):
+            services.record_search_read(
+                actor=request.user, shown=page.object_list, count=page.paginator.count
+            )
         if page.paginator.count == 1 and d["q"] and page.object_list[0].code == d["q"].strip():
             # A scanned or typed code goes straight to its dossier.
             return redirect("dossiers:dossier", code=page.object_list[0].code)

@@ -21,6 +21,7 @@ from egov.catalog.models import ProcedureVersion
 from egov.catalog.queries import public_versions
 from egov.catalog.text import normalise
 from egov.core.errors import DomainError
+from egov.directory import services as directory_services
 from egov.dossiers import services
 from egov.dossiers.views.common import officer_required, reception_form_number
 from egov.dossiers.webforms import SERVICE_FIELDS, ReceptionForm, checklist_from
@@ -94,6 +95,44 @@ def _checklist_rows(version, data=None) -> list[dict]:
     return [_initial_row(c, data) for c in version.components.all()]
 
 
+# Posts of the form that receive nothing: load the checklist, look the applicant up.
+STEPS = ("load", "lookup")
+
+
+def _counter_lookup(request) -> tuple[ReceptionForm, DomainError | None]:
+    """The desk looks up the account of the person at the counter by ID number, with
+    a reason (audited): their name, date of birth and address fill the form, which
+    comes back unbound (nothing received, no field marked as missing)."""
+    values = {name: request.POST.get(name, "") for name in ReceptionForm.base_fields}
+    try:
+        found = directory_services.look_up_applicant(
+            actor=request.user,
+            id_number=values["id_number"].strip(),
+            reason=values["lookup_reason"],
+        )
+    except DomainError as exc:
+        exc.form_field = "lookup_reason" if exc.field == "reason" else (exc.field or "")
+        return ReceptionForm(initial=values), exc
+    if found is None:
+        error = DomainError(
+            "applicant_not_found",
+            "Không có tài khoản công dân với số CCCD này: nhập thông tin người nộp.",
+            "No citizen account has this ID number: type the applicant's details.",
+            field="id_number",
+        )
+        error.form_field = "id_number"
+        return ReceptionForm(initial=values), error
+    values.update(
+        name=found["full_name"],
+        address=found["address"] or values["address"],
+        birth_date=found["date_of_birth"] or values["birth_date"],
+    )
+    messages.success(
+        request, _("Đã điền thông tin từ tài khoản công dân; lần tra cứu đã được ghi nhật ký.")
+    )
+    return ReceptionForm(initial=values), None
+
+
 @require_http_methods(["GET", "POST"])
 @officer_required
 def reception(request):
@@ -103,7 +142,9 @@ def reception(request):
     if request.method == "POST":
         form = ReceptionForm(request.POST)
         version = _version(request.POST.get("procedure", ""))
-        if request.POST.get("step") != "load" and form.is_valid():
+        if request.POST.get("step") == "lookup":
+            form, error = _counter_lookup(request)
+        elif request.POST.get("step") != "load" and form.is_valid():
             outcome = request.POST.get("outcome", "complete")
             components = list(version.components.all()) if version else []
             items, missing = checklist_from(request.POST, request.FILES, components)
@@ -152,7 +193,7 @@ def reception(request):
     if focus in form.fields:
         form.fields[focus].widget.attrs["autofocus"] = True
     status = 200 if error is None else error.status
-    if request.method == "POST" and error is None and request.POST.get("step") != "load":
+    if request.method == "POST" and error is None and request.POST.get("step") not in STEPS:
         status = 400  # the form itself is invalid
     return render(
         request,
