@@ -28,8 +28,6 @@ MAX_VERSIONS = 2048
 
 _versions: OrderedDict[int, ProcedureVersion] = OrderedDict()
 _steps: dict[int, WorkflowStep] = {}
-# Procedure code -> its published versions [(id, effective from)], newest first.
-_in_force: dict[str, list[tuple[int, datetime.date]]] = {}
 _lock = threading.Lock()
 
 
@@ -37,7 +35,6 @@ def clear() -> None:
     with _lock:
         _versions.clear()
         _steps.clear()
-        _in_force.clear()
 
 
 def _store(version: ProcedureVersion) -> None:
@@ -102,48 +99,6 @@ def version_in_force(
     return version(row[0]) if row else None
 
 
-def version_in_force_cached(
-    code: str, at: datetime.datetime | datetime.date | None = None
-) -> ProcedureVersion | None:
-    """``version_in_force`` from the published versions of ``code`` read once: for a
-    write that checks, in its own statement, that the version is still the one in
-    force (``in_force_condition``) and asks again (``forget``) if it is not: a version
-    published or retired since. When the cache knows none, the database is asked."""
-    if connection.vendor != "postgresql":
-        return version_in_force(code, at)
-    on = _local_date(at)
-    candidates = _in_force.get(code)
-    if candidates is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_candidates_sql(), [code, ProcedureVersion.Status.PUBLISHED])
-            candidates = cursor.fetchall()  # newest first, as the in-force order
-        with _lock:
-            if len(_in_force) >= MAX_VERSIONS:
-                _in_force.clear()
-            _in_force[code] = candidates
-    for pk, effective_from in candidates:
-        if effective_from <= on:
-            return version(pk)
-    forget(code)
-    return version_in_force(code, at)
-
-
-def forget(code: str) -> None:
-    """Forget which versions of ``code`` are published (``version_in_force_cached``)."""
-    with _lock:
-        _in_force.pop(code, None)
-
-
-def in_force_condition(
-    code: str, at: datetime.datetime | datetime.date | None, version: ProcedureVersion
-) -> tuple[str, list]:
-    """SQL true while ``version`` is the version of ``code`` in force at ``at``."""
-    return (
-        f"({_in_force_sql()}) = %s",
-        [code, ProcedureVersion.Status.PUBLISHED, _local_date(at), version.pk],
-    )
-
-
 @functools.cache
 def _in_force_sql() -> str:
     """``queries.version_in_force`` as a statement written once (it runs on every
@@ -153,14 +108,4 @@ def _in_force_sql() -> str:
         f"SELECT v.id FROM {versions} v JOIN {procedures} p ON p.id = v.procedure_id "
         "WHERE p.code = %s AND v.status = %s AND v.effective_from <= %s "
         "ORDER BY v.effective_from DESC, v.number DESC LIMIT 1"
-    )
-
-
-@functools.cache
-def _candidates_sql() -> str:
-    versions, procedures = ProcedureVersion._meta.db_table, Procedure._meta.db_table
-    return (
-        f"SELECT v.id, v.effective_from FROM {versions} v "
-        f"JOIN {procedures} p ON p.id = v.procedure_id WHERE p.code = %s AND v.status = %s "
-        "ORDER BY v.effective_from DESC, v.number DESC"
     )
