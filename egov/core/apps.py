@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng (Core)"
 
     def ready(self) -> None:
-        from egov.core import checks, openapi, pgtypes, policy, signals  # noqa: F401  (registers them)
+        from egov.core import checks, openapi, policy, signals  # noqa: F401  (registers them)
 
         openapi.register_extensions()
