@@ -176,7 +176,10 @@ class Officer(models.Model):
     def with_agency_and_roles(cls, user: User) -> Officer | None:
         """The officer record of ``user`` with its agency (one query) and role codes
         (another)."""
-        officer = cls.objects.select_related("agency").filter(user=user).first()
+        # No ``first()``: the model's ordering would join the users table to sort one row.
+        officer = next(
+            iter(cls.objects.select_related("agency").filter(user=user).order_by()[:1]), None
+        )
         if officer is not None:
             officer.user = user
             officer.known_roles = list(officer.roles.order_by("id").values_list("role", flat=True))

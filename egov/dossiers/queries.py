@@ -332,11 +332,17 @@ def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
     return dossiers
 
 
+def _unique(qs: QuerySet[Dossier]) -> Dossier | None:
+    """The row of a look-up by a unique column, or None: without the model's ordering,
+    which ``first()`` would add (a sort, and a plan choice, for one row)."""
+    return next(iter(qs.order_by()[:1]), None)
+
+
 def dossier_detail(actor: Any, code: str) -> Dossier | None:
     """The dossier page: the dossier row on its own, if the access policy lets the
     actor see it (``permissions.can``: mostly decided without another query), then its
     references and rows (``load_rows``)."""
-    found = Dossier.objects.filter(code=code).first()
+    found = _unique(Dossier.objects.filter(code=code))
     if found is None or not can(actor, Action.VIEW, found):
         return None
     return load_rows([found])[0]
@@ -351,7 +357,7 @@ def public_lookup(code: str) -> Dossier | None:
     caller shows only the code, procedure name and completion status (the owner sees
     more: ``owner_view``). Reads only those columns; the procedure name comes from the
     catalogue cache."""
-    dossier = Dossier.objects.only(*_LOOKUP_FIELDS).filter(code=code).first()
+    dossier = _unique(Dossier.objects.only(*_LOOKUP_FIELDS).filter(code=code))
     if dossier is not None:
         dossier.procedure_version = catalog_cache.version(dossier.procedure_version_id)
     return dossier

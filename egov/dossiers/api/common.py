@@ -124,7 +124,7 @@ def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]
 def agency_by_code(code: str, field: str) -> Agency:
     """The agency named in a request (read on every request: an agency can be renamed
     or reorganised at any time)."""
-    agency = Agency.objects.filter(code=code).first()
+    agency = next(iter(Agency.objects.filter(code=code).order_by()[:1]), None)
     if agency is None:
         raise DomainError(
             "agency_unknown",
