@@ -128,13 +128,10 @@ def _fresh_catalog_cache():
     """A rolled-back test database gives primary keys out again: forget the cached
     procedure versions of the previous test."""
     from egov.catalog import cache
-    from egov.directory import cache as directory_cache
 
     cache.clear()
-    directory_cache.clear()
     yield
     cache.clear()
-    directory_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -49,37 +49,60 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     options = dict(parse_qsl(parsed.query))
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")),
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
-            "CONN_HEALTH_CHECKS": True,
-            # Statements are prepared on the server only where asked for
-            # (``egov.core.sql.prepared_cursor``); Django's default disables it.
-            # ``?prepare_threshold=off``: never (a pooler that cannot keep them).
-            # No parallel workers for the web's statements: starting them costs more
-            # (5-10 ms) than the index scans of a request (a queue count: 3 ms alone,
-            # 15 ms with two workers). Options given in the URL come after, and win.
-            "OPTIONS": {
-                **options,
-                "options": " ".join(
-                    ["-c max_parallel_workers_per_gather=0", options.get("options", "")]
-                ).strip(),
-                "prepare_threshold": _prepare_threshold(options),
-            },
-        }
+        return _postgresql(parsed, options)
     if parsed.scheme == "sqlite":
         return sqlite_database(unquote(parsed.path))
     raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
-def _prepare_threshold(options: dict) -> int | None:
-    value = options.get("prepare_threshold", "5")
-    return None if str(value).lower() in {"off", "none", ""} else int(value)
+def _postgresql(parsed, options: dict) -> dict:
+    """Only documented options of Django's PostgreSQL backend and of psycopg
+    (docs/decisions/0007-public-apis-only.md):
+
+    - ``pool`` (``?pool=true`` or ``?pool_max=N``): Django's psycopg connection pool,
+      per process, instead of a persistent connection (``?conn_max_age=S``, default
+      60 s, with Django's health checks). Django refuses both at once;
+    - ``server_side_binding`` (``?server_side_binding=false`` to turn off) and
+      ``prepare_threshold`` (``?prepare_threshold=off``: never, for a pooler that
+      cannot keep prepared statements): PostgreSQL parses and plans a statement once
+      per connection after it ran that many times;
+    - no parallel workers for the web's statements: starting them costs more (5-10 ms)
+      than the index scans of a request (a queue count: 3 ms alone, 15 ms with two
+      workers).
+
+    Other options given in the URL are passed to psycopg as they are."""
+    pool_max = options.pop("pool_max", "")
+    pool = _flag(options.pop("pool", "")) or bool(pool_max)
+    threshold = options.pop("prepare_threshold", "5")
+    server_side_binding = _flag(options.pop("server_side_binding", "true"))
+    conn_max_age = int(options.pop("conn_max_age", 60))
+    database_options = {
+        **options,
+        "options": " ".join(
+            ["-c max_parallel_workers_per_gather=0", options.get("options", "")]
+        ).strip(),
+        "server_side_binding": server_side_binding,
+        "prepare_threshold": None
+        if str(threshold).lower() in {"off", "none", ""}
+        else int(threshold),
+    }
+    if pool:
+        database_options["pool"] = {"min_size": 1, "max_size": int(pool_max or 4), "timeout": 10}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": 0 if pool else conn_max_age,
+        "CONN_HEALTH_CHECKS": not pool,
+        "OPTIONS": database_options,
+    }
+
+
+def _flag(value: str) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "on"}
 
 
 def sqlite_database(path: str) -> dict:

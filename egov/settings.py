@@ -88,6 +88,25 @@ DATABASES = {
     else sqlite_database(str(VAR_DIR / "egov.sqlite3"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache framework. "default": Django's own uses; "reference": the published
+# catalogue (egov/catalog/cache.py), local memory per process unless CACHE_URL names a
+# Redis server (redis://host:port/db), shared by every process then.
+_cache_url = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reference": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "egov-reference",
+    }
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "egov-reference",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
 # The dossier queue indexes carry extra columns (INCLUDE) on PostgreSQL; SQLite builds
 # them without, as intended (egov/dossiers/models.py, Dossier.Meta.indexes).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -96,7 +115,7 @@ AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes must come first: it refuses locked-out credentials before any check.
     "axes.backends.AxesStandaloneBackend",
-    "egov.core.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

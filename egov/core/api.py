@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from egov.core import quickcheck, uploads
+from egov.core import uploads
 from egov.core.errors import DomainError
 
 _DRF_CODES = {
@@ -61,68 +59,17 @@ _DRF_CODES = {
 }
 
 
-_bound = threading.local()
-
-
 class InputSerializer(serializers.Serializer):
-    """A request body checked on a busy path (reception, online submission).
-
-    DRF deep-copies and binds every declared field for every serializer instance: for a
-    dossier body (applicant, checklist) that is 1-2 ms of a request. Checking a body
-    keeps no state in the fields (what they check comes from the data), so the bound
-    fields are built once per class and thread and reused. Not for serializers that
-    read ``context`` or ``partial`` in their fields, or that change their fields per
-    instance: those get their own copy, as usual."""
-
-    @property
-    def fields(self):
-        if self._context or getattr(self, "partial", False) or self.instance is not None:
-            return self._own_fields
-        cache = _bound.__dict__.setdefault("fields", {})
-        fields = cache.get(type(self))
-        if fields is None:
-            fields = cache[type(self)] = type(self)()._own_fields
-        return fields
-
-    @functools.cached_property
-    def _own_fields(self):
-        return serializers.Serializer.fields.func(self)
+    """A request body checked by a serializer, for views that only need its
+    validated data."""
 
     @classmethod
     def check(cls, data: Any) -> dict[str, Any]:
         """The validated data of ``data``, or ``ValidationError`` with the serializer's
-        errors: ``cls(data=data).is_valid(raise_exception=True)``, without making a
-        serializer when the fast path accepts the body."""
-        checker = _checkers.get(cls, quickcheck.FALLBACK)
-        if checker is not quickcheck.FALLBACK and checker is not None:
-            checked = checker(data)
-            if checked is not quickcheck.FALLBACK:
-                return checked
+        errors."""
         serializer = cls(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-    def is_valid(self, *, raise_exception: bool = False) -> bool:
-        """As DRF's, but a well-formed body is checked by ``quickcheck`` first (same
-        result); anything unusual goes through the serializer as usual."""
-        if (
-            not hasattr(self, "_validated_data")
-            and hasattr(self, "initial_data")
-            and not (self._context or getattr(self, "partial", False) or self.instance)
-        ):
-            checker = _checkers.get(type(self), quickcheck.FALLBACK)
-            if checker is quickcheck.FALLBACK:
-                checker = _checkers[type(self)] = quickcheck.compile_checker(self)
-            if checker is not None:
-                checked = checker(self.initial_data)
-                if checked is not quickcheck.FALLBACK:
-                    self._validated_data, self._errors = checked, {}
-                    return True
-        return super().is_valid(raise_exception=raise_exception)
-
-
-# Serializer class -> its compiled checker (None: it has no fast path).
-_checkers: dict[type, Any] = {}
 
 
 def exception_handler(exc, context):

@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
             accounts,
             checks,
             openapi,
-            pgtypes,
             policy,
             signals,
         )

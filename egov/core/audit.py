@@ -17,8 +17,6 @@ sealing: docs/decisions/0002-audit-chain.md; keys and checkpoints: 0008-audit-an
 from __future__ import annotations
 
 import datetime
-import functools
-import hashlib
 import hmac
 import json
 import random
@@ -29,7 +27,7 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from egov.core import audit_keys, sql
+from egov.core import audit_keys
 from egov.core.context import current_client_ip, current_request_id
 from egov.core.models import AuditChainHead, AuditEntry
 
@@ -100,16 +98,6 @@ def _verify_digest(entry: AuditEntry, keys: audit_keys.Keys) -> str:
     return mac.hexdigest()
 
 
-def _text_before_seq(entry: AuditEntry) -> str:
-    """The canonical JSON of ``entry`` up to its sequence number: ``seq`` is the last
-    key in sorted order, so the whole text is this + the number + ``}`` (the database
-    completes it once it has taken the number)."""
-    body = _body(entry)
-    del body["seq"]
-    assert max(body) < "seq"
-    return _dumps(body)[:-1] + ',"seq":'
-
-
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The values of ``fields`` (default: every concrete field) of ``obj``, foreign
     keys as ids, ready to store as a before/after summary."""
@@ -145,9 +133,6 @@ _NEXT_SEQ = (
     f'UPDATE "{_HEAD_TABLE}" SET "last_seq" = "last_seq" + 1 WHERE "partition" = %s '
     'RETURNING "last_seq", "last_hash"'
 )
-_HEAD_HASH = (
-    f'UPDATE "{_HEAD_TABLE}" SET "last_hash" = %s, "last_prev_hash" = %s WHERE "partition" = %s'
-)
 
 
 def _next_seq(using: str, partition: int) -> tuple[int, str]:
@@ -165,74 +150,6 @@ def _next_seq(using: str, partition: int) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def _append_parts(entry: AuditEntry, using: str, key: sql.Key | None = None) -> list[sql.Part]:
-    """PostgreSQL: the entry appended in one statement (three parts of an
-    ``sql.insert_all`` statement; ``_append_sql``): its canonical text up to the
-    sequence number and its row go in the statement's JSON document."""
-    text, upsert, insert = _append_sql(using, key.columns if key else ())
-    _stamp_key(entry)
-    # HMAC(k, m) = sha256((k ^ opad) + sha256((k ^ ipad) + m)) with the key's two pads
-    # (RFC 2104), which this transitional statement sends as parameters: issue 13
-    # replaces it by the Python path that every other write takes.
-    secret = audit_keys.load().by_id[entry.key_id]
-    if len(secret) > 64:  # SHA-256's block
-        secret = hashlib.sha256(secret).digest()
-    secret = secret.ljust(64, b"\0")
-    inner = bytes(b ^ 0x36 for b in secret)
-    outer = bytes(b ^ 0x5C for b in secret)
-    row = sql._document(entry, sql._writers(AuditEntry, False), connections[using], key)
-    return [
-        sql.Part("audit_text", text, rows=_text_before_seq(entry)),
-        sql.Part("audit_head", upsert, (entry.partition, outer, inner, outer, inner)),
-        sql.Part("audit_entry", insert, rows=row),
-    ]
-
-
-@functools.cache
-def _append_sql(using: str, key: tuple[str, ...]) -> tuple[str, str, str]:
-    """An upsert of the partition's head takes the next number (and locks the head
-    until commit; a missing head is created), keeps the old hash as ``last_prev_hash``
-    and computes the new one in the database from the canonical text; the entry is
-    inserted from the head's new values. With a ``key`` (the columns of a ``sql.Key``:
-    a new dossier's code and id, taken by the same statement) the text gets the key's
-    values in place of its tokens (the entry's row gets them with the whole document,
-    ``sql.insert_all``)."""
-    quote = connections[using].ops.quote_name
-    head = quote(_HEAD_TABLE)
-    text = sql.fill("(d.doc ->> 'audit_text')", key, as_text=True)
-    text = f"SELECT {text} AS text FROM d{', k' if key else ''}"
-
-    def digest(expression: str) -> str:  # HMAC-SHA256 from the key's outer and inner pads
-        return (
-            "encode(sha256(%s::bytea || sha256(%s::bytea || "
-            f"convert_to({expression}, 'UTF8'))), 'hex')"
-        )
-
-    first = digest(f"'{GENESIS}' || t.text || '1}}'")  # the first entry of the partition
-    upsert = (
-        f"INSERT INTO {head} (partition, last_seq, last_hash, last_prev_hash) "
-        f"SELECT %s, 1, {first}, '{GENESIS}' FROM audit_text t "
-        "ON CONFLICT (partition) DO UPDATE SET "
-        f"last_seq = {head}.last_seq + 1, last_prev_hash = {head}.last_hash, last_hash = "
-        + digest(
-            f"{head}.last_hash || (SELECT text FROM audit_text) || "
-            f"({head}.last_seq + 1)::text || '}}'"
-        )
-        + " RETURNING last_seq, last_prev_hash, last_hash"
-    )
-    table = quote(AuditEntry._meta.db_table)
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    from_head = {"seq": "h.last_seq", "prev_hash": "h.last_prev_hash", "hash": "h.last_hash"}
-    values = ", ".join(from_head.get(f.attname, f"r.{quote(f.column)}") for f in fields)
-    insert = (
-        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT {values} FROM audit_head h, d, "
-        f"jsonb_populate_record(NULL::{table}, d.doc -> 'audit_entry') r "
-        f"RETURNING {quote(AuditEntry._meta.pk.column)}, seq, prev_hash, hash"
-    )
-    return text, upsert, insert
-
-
 def record(
     *,
     actor: Any,
@@ -243,24 +160,17 @@ def record(
     object_repr: str = "",
     agency_id: int | None = None,
     changes: dict[str, Any] | None = None,
-    rows: list[models.Model] | tuple = (),
-    key: sql.Key | None = None,
-) -> AuditEntry | None:
-    """Append one audit entry in the current transaction (opened if there is none),
-    after inserting the new instances ``rows`` (what the audited action writes: the
-    dossier's history row, outbox events...; ``sql.insert_all``).
-
-    PostgreSQL with a ``key`` (``sql.Key``: a new dossier's code and id): ``rows``, the
-    key and the entry in one statement, and None is returned if the key's statement
-    gave no row (nothing was written). Otherwise: the inserts, then the head's next
-    number, the entry (its keyed hash computed here), the head's new hash."""
+) -> AuditEntry:
+    """Append one audit entry in the current transaction (opened if there is none):
+    the head's next number (which locks the partition's head until commit), the
+    entry with its hash computed here, the head's new hash. The same three statements
+    on every database."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:255]
     using = router.db_for_write(AuditEntry)
-    entry = sql.new(
-        AuditEntry,
+    entry = AuditEntry(
         partition=_partition(using),
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
@@ -274,24 +184,14 @@ def record(
         request_id=current_request_id(),
         client_ip=current_client_ip(),
     )
-    if key is not None and connections[using].vendor == "postgresql":
-        written = sql.insert_all(list(rows), using, also=_append_parts(entry, using, key), key=key)
-        if written is None:
-            return None
-        pk, entry.seq, entry.prev_hash, entry.hash = written
-        entry.pk, entry._state.adding, entry._state.db = pk, False, using
-        return entry
-    if key:
-        raise ValueError("audit.record(key=...) is PostgreSQL only")
     # No savepoint: an error here fails the caller's whole transaction anyway.
     with transaction.atomic(using=using, savepoint=False):
-        sql.insert_all(list(rows), using)
-        # Taking the next number locks the partition's head until commit.
         entry.seq, entry.prev_hash = _next_seq(using, entry.partition)
         entry.hash = entry_digest(entry)
-        sql.insert(entry, using)
-        with connections[using].cursor() as cursor:
-            cursor.execute(_HEAD_HASH, [entry.hash, entry.prev_hash, entry.partition])
+        entry.save(using=using, force_insert=True)
+        AuditChainHead.objects.using(using).filter(partition=entry.partition).update(
+            last_hash=entry.hash, last_prev_hash=entry.prev_hash
+        )
     return entry
 
 

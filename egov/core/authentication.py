@@ -5,29 +5,15 @@ still loading, so it must not import the views."""
 
 from __future__ import annotations
 
-from django.utils.functional import SimpleLazyObject, empty
 from rest_framework import authentication, exceptions
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
-    """DRF's session authentication (with its CSRF check), giving the views the account
-    itself rather than Django's lazy proxy of it: services read the actor's attributes
-    dozens of times per request, and every read through the proxy costs a call."""
-
-    def authenticate(self, request):
-        result = super().authenticate(request)
-        if result is None:
-            return None
-        user, auth = result
-        if isinstance(user, SimpleLazyObject):
-            if user._wrapped is empty:
-                user._setup()
-            user = user._wrapped
-        return user, auth
+    """DRF's session authentication (with its CSRF check), without reading the CSRF
+    cookie a second time when Django's CSRF middleware has already read it for this
+    request (``CSRF_COOKIE``)."""
 
     def enforce_csrf(self, request):
-        """DRF's CSRF check, without reading the CSRF cookie a second time when Django's
-        CSRF middleware has already read it for this request (``CSRF_COOKIE``)."""
         if "CSRF_COOKIE" not in request.META:
             return super().enforce_csrf(request)
         reason = authentication.CSRFCheck(_no_response).process_view(request, None, (), {})

@@ -45,7 +45,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from egov.core import sql
 from egov.core.errors import Conflict, DomainError
 from egov.core.models import IdempotencyKey
 
@@ -127,57 +126,46 @@ def _replay(record: IdempotencyKey, digest: str) -> Response:
     return response
 
 
-def _claim_sql() -> str:
-    table = IdempotencyKey._meta.db_table
-    insert = (
-        f"INSERT INTO {table} (actor_id, key, fingerprint, method, path, status_code, "
-        "response_headers, created_at) VALUES (%s, %s, %s, %s, %s, 0, '{}', %s) "
-        "ON CONFLICT (actor_id, key) DO NOTHING RETURNING id"
+def _claim(request: Request, actor: Any, key: str, digest: str) -> IdempotencyKey:
+    """Take ``key`` for this request in the current transaction, or find the actor's
+    record of it: ``INSERT ... ON CONFLICT DO NOTHING`` (``bulk_create`` with
+    ``ignore_conflicts``), then the row. A concurrent request holding the key is waited
+    for on the unique index, up to ``WAIT_SECONDS`` on PostgreSQL (``lock_timeout``;
+    SQLite: its busy timeout). A row whose response is not stored yet
+    (``status_code`` 0) can only be this transaction's own."""
+    row = IdempotencyKey(
+        actor=actor,
+        key=key,
+        fingerprint=digest,
+        method=request.method,
+        path=request.path[:500],
+        status_code=0,
+        created_at=timezone.now(),
     )
-    if connection.vendor != "postgresql":
-        return insert  # SQLite: its busy timeout bounds the wait
-    # Bound how long the insert waits for a concurrent request with the same key, in the
-    # same round trip (client-side parameters: several statements in one query).
-    wait = f"'{int(WAIT_SECONDS * 1000)}ms'"
-    return f"SET LOCAL lock_timeout = {wait}; {insert}; SET LOCAL lock_timeout = DEFAULT"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [f"{int(WAIT_SECONDS * 1000)}ms"]
+            )
+    IdempotencyKey.objects.bulk_create([row], ignore_conflicts=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    return IdempotencyKey.objects.get(actor=actor, key=key)
 
 
-def _claim(request: Request, actor: Any, key: str, digest: str) -> int | None:
-    """Take ``key`` for this request in the current transaction: the new row's id, or
-    None when the actor already has the key (a concurrent request holding it is waited
-    for, up to ``WAIT_SECONDS``). One round trip."""
-    params = [actor.pk, key, digest, request.method, request.path[:500], timezone.now()]
-    with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), params)
-        if connection.vendor == "postgresql":
-            cursor.nextset()  # the insert's result (after the first SET)
-        row = cursor.fetchone()
-    return row[0] if row else None
+def _expired(record: IdempotencyKey) -> bool:
+    return record.status_code != 0 and record.created_at < timezone.now() - TTL
 
 
-def _existing(actor: Any, key: str) -> IdempotencyKey | None:
-    """The actor's record of ``key``; an expired one (not purged yet) is deleted: the
-    key is free again."""
-    found = sql.fetch(IdempotencyKey, "actor_id = %s AND key = %s", [actor.pk, key])
-    record = found[0] if found else None
-    if record is not None and record.created_at < timezone.now() - TTL:
-        IdempotencyKey.objects.filter(pk=record.pk).delete()
-        return None
-    return record
-
-
-def _store(record_id: int, response: Response) -> None:
+def _store(record: IdempotencyKey, response: Response) -> None:
     """Keep the response with the key (in the request's transaction)."""
-    table = IdempotencyKey._meta.db_table
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    body = json.dumps(response.data, cls=JSONEncoder)
-    headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-    with sql.prepared_cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status_code = %s, response_body = %s{cast}, "
-            f"response_headers = %s{cast} WHERE id = %s",
-            [response.status_code, body, json.dumps(headers), record_id],
-        )
+    IdempotencyKey.objects.filter(pk=record.pk).update(
+        status_code=response.status_code,
+        # As DRF renders it (dates, decimals, UUIDs as text).
+        response_body=json.loads(json.dumps(response.data, cls=JSONEncoder)),
+        response_headers={h: response[h] for h in KEPT_HEADERS if h in response},
+    )
 
 
 def run(request: Request, handler: Callable[[], Response]) -> Response:
@@ -198,16 +186,16 @@ def run(request: Request, handler: Callable[[], Response]) -> Response:
     digest = fingerprint(request)
     try:
         with transaction.atomic():
-            record_id = _claim(request, actor, key, digest)
-            if record_id is None:
-                existing = _existing(actor, key)
-                if existing is not None:
-                    return _replay(existing, digest)
-                record_id = _claim(request, actor, key, digest)  # it had expired
+            record = _claim(request, actor, key, digest)
+            if _expired(record):  # not purged yet: the key is free again
+                record.delete()
+                record = _claim(request, actor, key, digest)
+            if record.status_code != 0:
+                return _replay(record, digest)
             response = handler()
             if response.status_code >= 400:
                 raise _Discard(response)
-            _store(record_id, response)
+            _store(record, response)
             return response
     except _Discard as discarded:
         return discarded.response

@@ -34,7 +34,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from egov.core import audit, sql
+from egov.core import audit
 from egov.core.models import OutboxAttempt, OutboxEvent, WorkerHeartbeat
 
 log = logging.getLogger("egov.outbox")
@@ -87,13 +87,11 @@ def event(
     aggregate_id: str | int = "",
     payload: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """A new outbox event, not saved yet: ``emit`` it, or pass it to ``audit.record``
-    (``rows``) to write it with the audit entry of the same action."""
+    """A new outbox event, not saved yet (``emit`` writes it)."""
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    return sql.new(
-        OutboxEvent,
+    return OutboxEvent(
         topic=topic,
         aggregate_type=aggregate_type,
         aggregate_id=str(aggregate_id),
@@ -103,7 +101,9 @@ def event(
 
 def emit(**kwargs: Any) -> OutboxEvent:
     """Append an event to the outbox in the current transaction (arguments: ``event``)."""
-    return sql.insert(event(**kwargs))
+    new = event(**kwargs)
+    new.save(force_insert=True)
+    return new
 
 
 def backoff(attempt: int) -> timedelta:

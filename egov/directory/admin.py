@@ -74,12 +74,8 @@ class _Refused(Exception):
 def adopt(obj, saved) -> None:
     """Make the admin's unsaved form instance ``obj`` the row the service saved, so
     that the admin's log entry and redirect use it."""
-    for name, value in saved.__dict__.items():
-        if name != "_state":
-            obj.__dict__[name] = value
-    obj._state.adding = False
-    obj._state.db = saved._state.db
-    obj._state.fields_cache = dict(saved._state.fields_cache)
+    obj.pk = saved.pk
+    obj.refresh_from_db()
 
 
 class PolicyAdmin(admin.ModelAdmin):

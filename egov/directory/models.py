@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -134,16 +135,11 @@ class User(AbstractUser):
     def is_officer(self) -> bool:
         return self.kind == self.Kind.OFFICER
 
-    @property
+    @functools.cached_property
     def officer_or_none(self) -> Officer | None:
-        """The officer record with its agency and roles (one statement, once per user
-        object: every access check of a request needs all three)."""
-        if not self.is_officer:
-            return None
-        cache = self._state.fields_cache
-        if "officer" not in cache:
-            cache["officer"] = Officer.with_agency_and_roles(self)
-        return cache["officer"]
+        """The officer record with its agency and roles, read once per user object
+        (every access check of a request needs all three)."""
+        return Officer.with_agency_and_roles(self) if self.is_officer else None
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -178,34 +174,22 @@ class Officer(models.Model):
 
     @classmethod
     def with_agency_and_roles(cls, user: User) -> Officer | None:
-        """The officer record of ``user`` with its agency and role codes, in one
-        statement (every access check of a request needs all three)."""
-        from egov.core import sql
-
-        officer_cols, _ = sql.columns(cls, "o")
-        agency_cols, _ = sql.columns(Agency, "a")
-        statement = (
-            f"SELECT {officer_cols}, {agency_cols}, r.role FROM {cls._meta.db_table} o "
-            f"JOIN {Agency._meta.db_table} a ON a.id = o.agency_id "
-            f"LEFT JOIN {OfficerRole._meta.db_table} r ON r.officer_id = o.id "
-            "WHERE o.user_id = %s ORDER BY r.id"
+        """The officer record of ``user`` with its agency (one query) and role codes
+        (another)."""
+        # No ``first()``: the model's ordering would join the users table to sort one row.
+        officer = next(
+            iter(cls.objects.select_related("agency").filter(user=user).order_by()[:1]), None
         )
-        rows = sql.read(statement, [user.pk])
-        if not rows:
-            return None
-        officer, end = sql.instance(cls, rows[0], 0)
-        agency, _end = sql.instance(Agency, rows[0], end)
-        officer._state.fields_cache["agency"] = agency
-        officer._state.fields_cache["user"] = user
-        officer._role_codes = [row[-1] for row in rows if row[-1] is not None]
+        if officer is not None:
+            officer.user = user
+            officer.known_roles = list(officer.roles.order_by("id").values_list("role", flat=True))
         return officer
 
     def role_codes(self) -> list[str]:
-        if hasattr(self, "_role_codes"):
-            return list(self._role_codes)
-        if hasattr(self, "_prefetched_objects_cache") and "roles" in self._prefetched_objects_cache:
-            return [r.role for r in self.roles.all()]
-        return list(self.roles.values_list("role", flat=True))
+        known = getattr(self, "known_roles", None)
+        if known is not None:
+            return list(known)
+        return [r.role for r in self.roles.all()]  # prefetched ones when prefetched
 
 
 class OfficerRole(models.Model):

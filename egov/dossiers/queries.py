@@ -13,7 +13,6 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
@@ -22,7 +21,6 @@ from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
-from egov.core import sql
 from egov.core.permissions import Action, can, permits_any, scope
 from egov.directory.models import Agency
 from egov.dossiers.lifecycle import OPEN_STATES, Status
@@ -79,16 +77,16 @@ def attach(dossiers: list[Dossier], agency_ids: set[int] | None = None) -> dict[
     versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
     steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
     wanted = {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
-    agencies = sql.by_pk(Agency, wanted | (agency_ids or set()))
+    agencies = Agency.objects.in_bulk(wanted | (agency_ids or set()))
     assignees = {d.assignee_id for d in dossiers if d.assignee_id}
-    users = sql.by_pk(get_user_model(), assignees)
+    users = get_user_model().objects.in_bulk(assignees) if assignees else {}
     for d in dossiers:
-        cache = d._state.fields_cache
-        cache["procedure_version"] = versions[d.procedure_version_id]
-        cache["receiving_agency"] = agencies[d.receiving_agency_id]
-        cache["processing_agency"] = agencies[d.processing_agency_id]
-        cache["current_step"] = steps.get(d.current_step_id) if d.current_step_id else None
-        cache["assignee"] = users.get(d.assignee_id) if d.assignee_id else None
+        # Assigning through the relation fields: the ids stay as read.
+        d.procedure_version = versions[d.procedure_version_id]
+        d.receiving_agency = agencies[d.receiving_agency_id]
+        d.processing_agency = agencies[d.processing_agency_id]
+        d.current_step = steps.get(d.current_step_id) if d.current_step_id else None
+        d.assignee = users.get(d.assignee_id) if d.assignee_id else None
     return agencies
 
 
@@ -188,16 +186,7 @@ class MergedQueue:
 
     def count(self) -> int:
         ids = [part.order_by().values("id") for part in self.parts]
-        union = ids[0].union(*ids[1:], all=True)
-        if connection.vendor != "postgresql":
-            return union.count()
-        try:
-            statement, params = union.query.get_compiler(using=union.db).as_sql()
-        except EmptyResultSet:
-            return 0
-        # Prepared on the server (``sql.read``): a queue's statements take longer to plan
-        # than to run, and their text is the same for every officer and page.
-        return sql.read(f"SELECT COUNT(*) FROM ({statement}) parts", params)[0][0]
+        return ids[0].union(*ids[1:], all=True).count()
 
     def __len__(self) -> int:
         return self.count()
@@ -210,12 +199,6 @@ class MergedQueue:
         """(due date, id) of the first ``stop`` dossiers of every part: read from the
         indexes alone."""
         limited = [part.values_list("due_at", "id")[:stop] for part in self.parts]
-        if connection.vendor == "postgresql":
-            union = limited[0].union(*limited[1:], all=True)
-            try:
-                return sql.read(*union.query.get_compiler(using=union.db).as_sql())
-            except EmptyResultSet:
-                return []
         if connection.features.supports_slicing_ordering_in_compound:
             return list(limited[0].union(*limited[1:], all=True))
         return [row for part in limited for row in part]
@@ -230,7 +213,8 @@ class MergedQueue:
         ids = [pk for _due, pk in heads[start:stop]]
         if not ids:
             return []
-        rows = sql.by_pk(Dossier, ids, only=self.fields)
+        found = Dossier.objects.only(*self.fields) if self.fields else Dossier.objects
+        rows = found.in_bulk(ids)
         return [rows[pk] for pk in ids]
 
     def __iter__(self):
@@ -309,73 +293,66 @@ def search(
 # The rows a dossier page lists besides its components and history: most dossiers
 # have none, so one probe tells which of them to read.
 _RARE_ROWS = {
-    "tasks": Prefetch("tasks", queryset=DossierTask.objects.select_related("agency")),
-    "consultations": Prefetch(
-        "consultations", queryset=Consultation.objects.select_related("agency")
-    ),
-    "result_files": "result_files",
+    "tasks": DossierTask.objects.select_related("agency"),
+    "consultations": Consultation.objects.select_related("agency"),
+    "result_files": ResultFile.objects.all(),
 }
 
 
-def _known(manager, rows: list) -> QuerySet:
-    """A queryset of the related manager already holding ``rows``, as
-    ``prefetch_related`` leaves it (filtering it again queries the database)."""
-    qs = manager.all()
-    qs._result_cache = rows
-    qs._prefetch_done = True
-    return qs
-
-
 def load_rows(dossiers: list[Dossier]) -> list[Dossier]:
-    """Fetch the rows the dossier page lists: components and history in one
-    statement each (written once, ``egov.core.sql``), then one probe for inter-agency
-    parts, consultations and result files, read only when there are some. Agencies
-    of the references and of the history in one query (``attach``)."""
+    """Fetch the rows the dossier page lists: components and history (with the
+    agencies of the history) in one query each, then one probe for inter-agency parts,
+    consultations and result files, read only when there are some (an empty queryset
+    prefetches nothing without a query). The references through ``attach``."""
     if not dossiers:
         return dossiers
     ids = [d.pk for d in dossiers]
-    of_dossiers = f"dossier_id IN ({sql.placeholders(ids)})"
-    components = sql.fetch(DossierComponent, f"{of_dossiers} ORDER BY id", ids)
-    events = sql.fetch(DossierEvent, f"{of_dossiers} ORDER BY at, id", ids)
-    agencies = attach(dossiers, {e.agency_id for e in events if e.agency_id})
-    for event in events:
-        event._state.fields_cache["agency"] = agencies.get(event.agency_id)
-    probe = " UNION ALL ".join(
-        f"SELECT '{name}', dossier_id FROM {model._meta.db_table} WHERE {of_dossiers}"
-        for name, model in (
-            ("tasks", DossierTask),
-            ("consultations", Consultation),
-            ("result_files", ResultFile),
+    probe = (
+        DossierTask.objects.filter(dossier_id__in=ids)
+        .annotate(kind=Value("tasks"))
+        .order_by()
+        .values_list("kind")
+        .union(
+            Consultation.objects.filter(dossier_id__in=ids)
+            .annotate(kind=Value("consultations"))
+            .order_by()
+            .values_list("kind"),
+            ResultFile.objects.filter(dossier_id__in=ids)
+            .annotate(kind=Value("result_files"))
+            .order_by()
+            .values_list("kind"),
         )
     )
-    present = {name for name, _dossier in sql.read(probe, ids * 3)}
-    by_dossier: dict[int, dict[str, list]] = {
-        d.pk: {"components": [], "events": []} for d in dossiers
-    }
-    for row in components:
-        by_dossier[row.dossier_id]["components"].append(row)
-    for row in events:
-        by_dossier[row.dossier_id]["events"].append(row)
-    for d in dossiers:
-        cache = d.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, rows in by_dossier[d.pk].items():
-            cache[name] = _known(getattr(d, name), rows)
-        for name in _RARE_ROWS:
-            if name not in present:
-                cache[name] = _known(getattr(d, name), [])
-    if present:
-        prefetch_related_objects(dossiers, *(_RARE_ROWS[name] for name in sorted(present)))
+    present = {kind for (kind,) in probe}
+    prefetch_related_objects(
+        dossiers,
+        Prefetch("components", queryset=DossierComponent.objects.order_by("id")),
+        Prefetch(
+            "events", queryset=DossierEvent.objects.select_related("agency").order_by("at", "id")
+        ),
+        *(
+            Prefetch(name, queryset=rows if name in present else rows.none())
+            for name, rows in _RARE_ROWS.items()
+        ),
+    )
+    attach(dossiers)
     return dossiers
+
+
+def _unique(qs: QuerySet[Dossier]) -> Dossier | None:
+    """The row of a look-up by a unique column, or None: without the model's ordering,
+    which ``first()`` would add (a sort, and a plan choice, for one row)."""
+    return next(iter(qs.order_by()[:1]), None)
 
 
 def dossier_detail(actor: Any, code: str) -> Dossier | None:
     """The dossier page: the dossier row on its own, if the access policy lets the
     actor see it (``permissions.can``: mostly decided without another query), then its
     references and rows (``load_rows``)."""
-    found = sql.fetch(Dossier, "code = %s", [code])
-    if not found or not can(actor, Action.VIEW, found[0]):
+    found = _unique(Dossier.objects.filter(code=code))
+    if found is None or not can(actor, Action.VIEW, found):
         return None
-    return load_rows(found)[0]
+    return load_rows([found])[0]
 
 
 # What the look-up shows anyone: code, procedure name (from the version), status.
@@ -387,19 +364,16 @@ def public_lookup(code: str) -> Dossier | None:
     caller shows only the code, procedure name and completion status (the owner sees
     more: ``owner_view``). Reads only those columns; the procedure name comes from the
     catalogue cache."""
-    found = sql.fetch(Dossier, "code = %s", [code], only=_LOOKUP_FIELDS)
-    if not found:
-        return None
-    dossier = found[0]
-    version = catalog_cache.version(dossier.procedure_version_id)
-    dossier._state.fields_cache["procedure_version"] = version
+    dossier = _unique(Dossier.objects.only(*_LOOKUP_FIELDS).filter(code=code))
+    if dossier is not None:
+        dossier.procedure_version = catalog_cache.version(dossier.procedure_version_id)
     return dossier
 
 
 def owner_view(dossier: Dossier) -> Dossier:
     """The whole row of a dossier found by ``public_lookup``, for its owner, with its
     references (``attach``)."""
-    [full] = sql.fetch(Dossier, "id = %s", [dossier.pk])
+    full = Dossier.objects.get(pk=dossier.pk)
     attach([full])
     return full
 

@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov.catalog import cache, queries, services
@@ -197,3 +199,23 @@ def test_admin_edit_of_a_draft_is_checked_and_audited():
     )
     with pytest.raises(DomainError):
         services.record_admin_edit(actor=SYSTEM, version=published_version)
+
+
+def test_published_versions_are_cached_and_drafts_are_not(django_assert_num_queries):
+    """egov/catalog/cache.py keeps published versions in Django's cache framework: a
+    second read costs no query and gives a copy with the same items; a draft is read
+    every time."""
+    v1 = published(effective_from=TODAY)
+    draft = services.save_draft(actor=SYSTEM, content=content())
+    first = cache.version(v1.pk)
+    with django_assert_num_queries(0):
+        again = cache.version(v1.pk)
+        assert again is not first and again == first
+        assert again.items.components.keys() == first.items.components.keys()
+        assert [s.pk for w in again.workflows.all() for s in w.steps.all()] == [
+            s.pk for w in first.workflows.all() for s in w.steps.all()
+        ]
+    cache.version(draft.pk)
+    with CaptureQueriesContext(connection) as captured:
+        cache.version(draft.pk)
+    assert len(captured.captured_queries) >= 1

@@ -92,8 +92,32 @@ def test_database_url_prepares_busy_statements_unless_told_not_to():
 
     default = database_from_url("postgres://u:p@db:5432/egov")
     assert default["OPTIONS"]["prepare_threshold"] == 5
+    assert default["OPTIONS"]["server_side_binding"] is True  # prepared needs server-side
     off = database_from_url("postgres://u:p@db:5432/egov?prepare_threshold=off")
     assert off["OPTIONS"]["prepare_threshold"] is None  # a pooler that cannot keep them
+
+
+def test_database_url_chooses_persistent_connections_or_djangos_pool():
+    """Django refuses a pool with persistent connections: one or the other."""
+    from egov.env import database_from_url
+
+    default = database_from_url("postgres://u:p@db:5432/egov")
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert "pool" not in default["OPTIONS"]
+    pooled = database_from_url("postgres://u:p@db:5432/egov?pool_max=8")
+    assert pooled["CONN_MAX_AGE"] == 0 and pooled["OPTIONS"]["pool"]["max_size"] == 8
+    assert "pool_max" not in pooled["OPTIONS"]
+    assert database_from_url("postgres://u:p@db/egov?pool=true")["OPTIONS"]["pool"]
+
+
+def test_the_catalogue_cache_is_djangos_cache_framework(settings):
+    from django.core.cache import caches
+
+    from egov.catalog import cache
+
+    assert settings.CACHES[cache.CACHE]["BACKEND"].startswith("django.core.cache.backends.")
+    caches[cache.CACHE].set("probe", 1, version=cache.KEY_VERSION)
+    assert caches[cache.CACHE].get("probe", version=cache.KEY_VERSION + 1) is None
 
 
 def test_web_statements_start_no_parallel_workers_unless_told(db):

@@ -14,9 +14,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from egov.core import sql
 from egov.core.errors import DomainError
-from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
 from egov.dossiers import queries, rules, services
 from egov.dossiers.api import output
@@ -125,14 +123,10 @@ def component_inputs(items: list[dict[str, Any]], files) -> list[ComponentInput]
     ]
 
 
-def agency_by_code(code: str, field: str, cached: bool = False) -> Agency:
-    """The agency named in a request. ``cached``: from the process cache, for the
-    creating services, which check that it is still as read (``directory.cache``)."""
-    if cached:
-        agency = directory_cache.agency_by_code(code)
-    else:
-        found = sql.fetch(Agency, "code = %s", [code])
-        agency = found[0] if found else None
+def agency_by_code(code: str, field: str) -> Agency:
+    """The agency named in a request (read on every request: an agency can be renamed
+    or reorganised at any time)."""
+    agency = next(iter(Agency.objects.filter(code=code).order_by()[:1]), None)
     if agency is None:
         raise DomainError(
             "agency_unknown",

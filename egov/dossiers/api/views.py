@@ -82,7 +82,7 @@ class DossierCollection(generics.ListAPIView):
             applicant=dict(data["applicant"]),
             components=component_inputs(data["components"], request.FILES),
             outcome=data["outcome"],
-            processing_agency=agency_by_code(processing, "processing_agency", cached=True)
+            processing_agency=agency_by_code(processing, "processing_agency")
             if processing
             else None,
             missing=data["missing"],
@@ -174,10 +174,8 @@ class OnlineSubmission(APIView):
         dossier = services.submit_online(
             actor=request.user,
             procedure_code=data["procedure"],
-            receiving_agency=agency_by_code(
-                data["receiving_agency"], "receiving_agency", cached=True
-            ),
-            processing_agency=agency_by_code(processing, "processing_agency", cached=True)
+            receiving_agency=agency_by_code(data["receiving_agency"], "receiving_agency"),
+            processing_agency=agency_by_code(processing, "processing_agency")
             if processing
             else None,
             applicant=dict(data["applicant"]),

@@ -4,20 +4,18 @@ steps, deadlines at reception."""
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
-from egov.core import audit, outbox, sql
-from egov.core.errors import Conflict, DomainError, NotPermitted
+from egov.core import audit, outbox
+from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action, require
-from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
 from egov.dossiers import files as dossier_files
 from egov.dossiers import rules
@@ -54,79 +52,23 @@ class ComponentInput:
 
 def next_code(agency: Agency, day: datetime.date) -> str:
     """The next dossier code ``<agency identifier>-<YYMMDD>-<NNNN>`` (Circular 01/2018
-    art. 19); see ``_take_code``."""
-    return _take_code(agency, day)[0]
-
-
-def _take_code(agency: Agency, day: datetime.date) -> tuple[str, int | None]:
-    """The next dossier code of ``agency`` on ``day`` and, on PostgreSQL, the new
-    dossier's primary key (so that its components, history, audit entry and outbox
-    event are written with it in one statement: ``_created``).
+    art. 19) of ``agency`` on ``day``.
 
     One upsert in the caller's transaction: the counter row stays locked until commit,
     so concurrent receptions at one agency get unique, gap-free numbers and a
-    rolled-back reception gives its number back."""
-    table = "dossiers_dossiercounter"
-    next_id = sql.next_id_sql(Dossier)
+    rolled-back reception gives its number back. Plain SQL (both databases have
+    ``ON CONFLICT`` and ``RETURNING``): the ORM has no single-statement upsert that
+    returns the new value."""
+    table = DossierCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
             f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-            f"RETURNING last{', ' + next_id if next_id else ''}",
+            "RETURNING last",
             [agency.pk, day],
         )
-        row = cursor.fetchone()
-    return f"{agency.code}-{day:%y%m%d}-{row[0]:04d}", (row[1] if next_id else None)
-
-
-def one_statement() -> bool:
-    """Whether a new dossier is written by one statement that also takes its code
-    (PostgreSQL: ``_created``); elsewhere the code is taken first, in the service's
-    transaction (``_take_code``)."""
-    return connection.vendor == "postgresql"
-
-
-def _new_dossier(receiving_agency: Agency, now: datetime.datetime, **fields: Any) -> Dossier:
-    """A new dossier (not saved yet). On PostgreSQL its code and primary key are tokens
-    that the statement writing it takes (``_created``); elsewhere the code is taken now
-    (``_take_code``)."""
-    if one_statement():
-        return sql.new(
-            Dossier,
-            pk=sql.token("id"),
-            code=sql.token("code"),
-            receiving_agency=receiving_agency,
-            **fields,
-        )
-    code, pk = _take_code(receiving_agency, timezone.localtime(now).date())
-    return sql.new(Dossier, pk=pk, code=code, receiving_agency=receiving_agency, **fields)
-
-
-class Stale(Exception):
-    """What a service read from a process cache (an agency, the version in force) has
-    changed since: nothing was written; read it again and write once more."""
-
-
-def _code_key(agency: Agency, day: datetime.date, guards: list[tuple[str, list]]) -> sql.Key:
-    """The counter upsert of ``_take_code`` as the first part of the statement writing
-    the dossier (``sql.Key``): the next number of ``agency`` on ``day``, the code made
-    from it and the dossier's primary key, if every condition of ``guards`` holds
-    (else no row, and nothing is written)."""
-    table = DossierCounter._meta.db_table
-    where = " AND ".join(condition for condition, _params in guards) or "TRUE"
-    return sql.Key(
-        f"INSERT INTO {table} (agency_id, day, last) SELECT %s, %s::date, 1 WHERE {where} "
-        f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-        f"RETURNING {sql.next_id_sql(Dossier)} AS id, %s || CASE WHEN last < 10000 "
-        "THEN lpad(last::text, 4, '0') ELSE last::text END AS code",
-        [
-            agency.pk,
-            day,
-            *(p for _condition, params in guards for p in params),
-            f"{agency.code}-{day:%y%m%d}-",
-        ],
-        ("id", "code"),
-    )
+        (last,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -187,8 +129,7 @@ def _history(
 ) -> DossierEvent:
     """The history row of an action (the dossier as it is after it), not saved yet."""
     step = dossier.current_step
-    return sql.new(
-        DossierEvent,
+    return DossierEvent(
         dossier=dossier,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -237,13 +178,12 @@ def _record(
     rows: list,
     agency_id: int | None,
     changes: dict[str, Any],
-    key: sql.Key | None = None,
-) -> bool:
-    """The new ``rows`` of an action (the dossier itself when new, its history row...),
-    its audit entry and its outbox event, in one statement on PostgreSQL
-    (``audit.record``; with the ``key`` that takes a new dossier's code). False when the
-    key's conditions failed and nothing was written."""
-    event = outbox.event(
+) -> None:
+    """The new ``rows`` of an action (its history row...), its outbox event and its
+    audit entry, in the caller's transaction."""
+    for row in rows:
+        row.save(force_insert=True)
+    outbox.emit(
         topic=f"dossier.{action}",
         aggregate=dossier,
         payload={
@@ -253,16 +193,13 @@ def _record(
             "version": dossier.version,
         },
     )
-    entry = audit.record(
+    audit.record(
         actor=actor,
         action=f"dossier.{action}",
         obj=dossier,
         agency_id=agency_id,
         changes=changes,
-        rows=[*rows, event],
-        key=key,
     )
-    return entry is not None
 
 
 def _steps(version: ProcedureVersion, agency: Agency) -> list[WorkflowStep]:
@@ -327,8 +264,7 @@ def _component_rows(
         if item.provided and component is not None:
             provided.add(component.pk)
         rows.append(
-            sql.new(
-                DossierComponent,
+            DossierComponent(
                 dossier=dossier,
                 component=component,
                 name=(component.name if component else item.name)[:1000],
@@ -400,57 +336,11 @@ def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
 
 
 def _offered_version(procedure_code: str, at: datetime.datetime) -> ProcedureVersion:
-    """The version in force, from the catalogue cache: the write checks it is still
-    the one in force (``_guards``)."""
-    version = catalog_cache.version_in_force_cached(procedure_code, at)
+    """The version in force (the database decides which; its contents come from the
+    catalogue cache)."""
+    version = catalog_cache.version_in_force(procedure_code, at)
     rules.check_procedure_offered(version, procedure_code)
     return version
-
-
-def _guards(
-    procedure_code: str, at: datetime.datetime, version: ProcedureVersion, *agencies: Agency | None
-) -> list[tuple[str, list]]:
-    """The conditions under which what a creation read from the caches is still true:
-    ``version`` is in force and the ``agencies`` are as read (``_created``)."""
-    if not one_statement():
-        return []  # read from the database in the same transaction
-    guards = [catalog_cache.in_force_condition(procedure_code, at, version)]
-    guards += [directory_cache.condition(agency) for agency in agencies]
-    return [guard for guard in guards if guard[0] != "TRUE"]
-
-
-def creation(service):
-    """A service that creates a dossier (``submit_online``, ``receive``). On PostgreSQL
-    without a transaction (the dossier is written by one statement, ``_created``), from
-    what the caches hold: when that was ``Stale``, or when it made the request fail a
-    rule (a component of a version published since, say), the caches read again and
-    the service runs once more, so nothing is refused or written on stale data.
-    Elsewhere in a transaction, from the database."""
-
-    @functools.wraps(service)
-    def run(**kwargs: Any) -> Dossier:
-        if not one_statement():
-            with transaction.atomic():
-                return service(**kwargs)
-        for attempt in range(3):
-            try:
-                return service(**kwargs)
-            except Stale:
-                pass
-            except DomainError:
-                if attempt:  # already checked against fresh data
-                    raise
-            catalog_cache.forget(kwargs["procedure_code"])
-            for name in ("receiving_agency", "processing_agency"):
-                if kwargs.get(name) is not None:
-                    kwargs[name] = directory_cache.fresh(kwargs[name])
-        raise Conflict(
-            "catalogue_changing",
-            "Danh mục thủ tục hoặc cơ quan đang được cập nhật; vui lòng gửi lại.",
-            "The procedure catalogue or the agencies are being updated; please send again.",
-        )
-
-    return run
 
 
 def _set_received(dossier: Dossier, now: datetime.datetime) -> None:
@@ -478,35 +368,24 @@ def _created(
     components: list[DossierComponent],
     note: str = "",
     data: dict | None = None,
-    guards: list[tuple[str, list]] = (),
 ) -> Dossier:
-    """Write a new dossier (from ``_new_dossier``) with its component rows, history
-    row, audit entry and outbox event. On PostgreSQL one statement, without a
-    transaction, that also takes the dossier's code from the agency's counter
-    (``_code_key``), if the ``guards`` (SQL conditions on what was read from a cache)
-    hold; else ``Stale`` and nothing is written."""
+    """Write a new dossier (not saved yet, every rule checked) with its code, its
+    component rows, history row, outbox event and audit entry, in the caller's
+    transaction. The code is taken last, so that the agency's counter row stays
+    locked for as short a time as possible."""
     # A new dossier is created with version 1 (the model default).
-    key = None
-    if type(dossier.code) is sql.Token:
-        key = _code_key(dossier.receiving_agency, timezone.localtime(now).date(), list(guards))
-        new = [dossier]
-    elif dossier.pk is None:  # no key reserved (SQLite): first the dossier, then the rest
-        sql.insert(dossier)
-        new = []
-    else:
-        new = [dossier]
+    dossier.code = next_code(dossier.receiving_agency, timezone.localtime(now).date())
+    dossier.save(force_insert=True)
+    DossierComponent.objects.bulk_create(components)
     event = _history(dossier, actor, action, "", now, note, data)
-    written = _record(
+    _record(
         dossier,
         actor=actor,
         action=action,
-        rows=[*new, *components, event],
+        rows=[event],
         agency_id=dossier.receiving_agency_id,
         changes={"after": {"status": dossier.status, "code": dossier.code}},
-        key=key,
     )
-    if not written:
-        raise Stale()
     # What was written, for the answer to the creating request (see
     # ``api.common.created_response``); a new dossier has no inter-agency part,
     # consultation or result file yet.

@@ -30,22 +30,19 @@ from egov.dossiers.services.base import (
     _created,
     _default_processing_agency,
     _finish,
-    _guards,
     _lock,
     _missing_component_rows,
     _missing_rows,
-    _new_dossier,
     _next_round,
     _now,
     _offered_version,
     _reception_desk,
     _save_components,
     _set_received,
-    creation,
 )
 
 
-@creation
+@transaction.atomic
 def submit_online(
     *,
     actor: Any,
@@ -67,12 +64,10 @@ def submit_online(
     rules.check_online_submitter(actor, applicant, components, representative=representative)
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, Channel.ONLINE)
-    guards = _guards(procedure_code, now, version, receiving_agency, processing_agency)
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
-    dossier = _new_dossier(
-        receiving_agency,
-        now,
+    dossier = Dossier(
+        receiving_agency=receiving_agency,
         procedure_version=version,
         processing_agency=processing_agency,
         channel=Channel.ONLINE,
@@ -84,12 +79,10 @@ def submit_online(
         **_applicant_fields(applicant),
     )
     _provided, rows = _component_rows(dossier, components, version)
-    return _created(
-        dossier, actor=actor, now=now, action="submit_online", components=rows, guards=guards
-    )
+    return _created(dossier, actor=actor, now=now, action="submit_online", components=rows)
 
 
-@creation
+@transaction.atomic
 def receive(
     *,
     actor: Any,
@@ -123,7 +116,6 @@ def receive(
         )
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, channel)
-    guards = _guards(procedure_code, now, version, processing_agency)
     processing_agency = processing_agency or _default_processing_agency(version, desk)
     rules.check_competent(version, processing_agency)
     fields = _applicant_fields(applicant)
@@ -141,9 +133,8 @@ def receive(
         )
     if outcome == "refused":
         rules.check_reason(reason)
-    dossier = _new_dossier(
-        desk,
-        now,
+    dossier = Dossier(
+        receiving_agency=desk,
         procedure_version=version,
         processing_agency=processing_agency,
         channel=channel,
@@ -172,7 +163,6 @@ def receive(
         components=rows,
         note=reason,
         data=data,
-        guards=guards,
     )
 
 

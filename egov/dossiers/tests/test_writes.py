@@ -1,131 +1,40 @@
-"""A new dossier is written in one statement on PostgreSQL (``sql.insert_all`` through
-``audit.record``): the rows must be exactly what ``Model.save()`` writes."""
+"""A new dossier is written through the ORM in one transaction, the same way on every
+database: its rows, its code, its audit entry (hash computed in Python) and its
+outbox event."""
 
 import datetime
 
 import pytest
-from django.db import DatabaseError, connection, transaction
 
-from egov.core import audit, outbox, sql
+from egov.core import audit
 from egov.core.audit import verify_chain
+from egov.core.errors import DomainError
 from egov.core.models import AuditEntry, OutboxEvent
 from egov.dossiers import services
-from egov.dossiers.models import Dossier, DossierComponent, DossierEvent
-from egov.dossiers.services.base import _take_code
-from egov.dossiers.tests.factories import APPLICANT, at, district_procedure, full_checklist
+from egov.dossiers.models import Dossier, DossierComponent, DossierCounter, DossierEvent
+from egov.dossiers.services.base import next_code
+from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
 
-TRICKY = 'Giấy "đặc biệt" \\ C:\\tệp\n\ttab ‘nháy’ 😀 %s %(x)s $1 \'; --'
-
-
-def _row(obj, *skip: str) -> dict:
-    fresh = type(obj).objects.get(pk=obj.pk)
-    return {
-        f.attname: getattr(fresh, f.attname)
-        for f in type(obj)._meta.concrete_fields
-        if f.attname not in {"id", *skip}
-    }
+TRICKY = 'Giấy "đặc biệt" \\ C:\\tệp ‘nháy’ 😀 %s %(x)s $1 \'; --'
 
 
-def _set(people, places, version, code: str) -> list:
-    component = version.components.first()
-    dossier = Dossier(
-        code=code,
-        procedure_version=version,
-        receiving_agency=places.district,
-        processing_agency=places.district,
-        channel="online",
-        status="received",
-        applicant_user=people.citizen,
-        applicant_name=TRICKY,
-        applicant_id_number="006190001234",
-        applicant_birth_date=datetime.date(1990, 2, 28),
+def _receive(people, version, **applicant):
+    return services.receive(
+        actor=people.desk_officer,
+        procedure_code=version.code,
+        channel="counter",
+        applicant={**APPLICANT, **applicant},
+        components=full_checklist(version),
         summary=TRICKY,
-        submitted_at=at(2026, 3, 2, 9, 15, 30),
-        received_at=at(2026, 3, 2, 9, 16),
-        due_at=at(2026, 3, 9, 17, 0),
-        original_due_at=at(2026, 3, 9, 17, 0),
-        extended=True,
-        fee_due=150000,
-        sets=2,
     )
-    return [
-        dossier,
-        DossierComponent(
-            dossier=dossier, component=component, name=TRICKY, originals=1, provided=True
-        ),
-        DossierComponent(dossier=dossier, name="Bản sao", photocopies=2, file="dossiers/x.pdf"),
-        DossierEvent(
-            dossier=dossier,
-            at=at(2026, 3, 2, 9, 16),
-            actor=people.citizen,
-            actor_name=TRICKY,
-            agency=places.district,
-            action="submit_online",
-            to_status="submitted",
-            note=TRICKY,
-            data={"missing": [TRICKY, 1, None, True], "nested": {"ngày": "2026-03-02"}},
-        ),
-        outbox.event(topic="dossier.test", aggregate=dossier, payload={"x": TRICKY, "n": [1, 2.5]}),
-    ]
-
-
-def _reserve(rows: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sql.next_id_sql(Dossier)}")
-        rows[0].pk = cursor.fetchone()[0]
-    rows[-1].aggregate_id = str(rows[0].pk)
-
-
-def test_insert_all_writes_what_save_writes(db, people, places, django_assert_num_queries):
-    version = district_procedure()
-    saved = _set(people, places, version, "A-1")
-    for obj in saved:
-        obj._prepare_related_fields_for_save(operation_name="save")
-        obj.save()
-    written = _set(people, places, version, "A-2")
-    if connection.vendor == "postgresql":
-        _reserve(written)  # all rows in one statement
-        with django_assert_num_queries(1):
-            sql.insert_all(written)
-    else:
-        sql.insert_all(written)
-    assert all(obj.pk and not obj._state.adding for obj in written)
-    assert written[1].pk < written[2].pk  # ids given back in order
-    for a, b in zip(saved, written, strict=True):
-        skip = {"code", "dossier_id", "aggregate_id", "created_at", "updated_at", "next_attempt_at"}
-        assert _row(a, *skip) == _row(b, *skip)
-    assert Dossier.objects.get(pk=written[0].pk).code == "A-2"
-    assert written[3].dossier_id == written[0].pk
-    assert OutboxEvent.objects.get(pk=written[-1].pk).payload == {"x": TRICKY, "n": [1, 2.5]}
-
-
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_failing_part_writes_nothing(db, people, places):
-    version = district_procedure()
-    rows = _set(people, places, version, "B-1")
-    _reserve(rows)
-    rows[1].originals = -1  # PositiveIntegerField: the database refuses it
-    before = (Dossier.objects.count(), AuditEntry.objects.count(), OutboxEvent.objects.count())
-    # Without a key the rows and the entry are no longer one statement (issue 11: the
-    # entry's keyed hash is computed in Python), so the failure rolls back a savepoint.
-    with pytest.raises(DatabaseError), transaction.atomic():
-        audit.record(actor=people.citizen, action="test.write", rows=rows)
-    after = (Dossier.objects.count(), AuditEntry.objects.count(), OutboxEvent.objects.count())
-    assert after == before
 
 
 def test_a_submission_writes_its_audit_entry_with_a_valid_hash(db, people, places):
     version = district_procedure()
-    applicant = {**APPLICANT, "name": TRICKY.replace("\n", " ").replace("\t", " ")}
-    dossier = services.receive(
-        actor=people.desk_officer,
-        procedure_code=version.code,
-        channel="counter",
-        applicant=applicant,
-        components=full_checklist(version),
-    )
+    dossier = _receive(people, version, name=TRICKY)
     entry = AuditEntry.objects.get(action="dossier.receive_complete")
     assert (entry.object_id, entry.object_repr) == (str(dossier.pk), dossier.code)
+    assert entry.changes == {"after": {"status": dossier.status, "code": dossier.code}}
     assert entry.hash == audit.entry_digest(entry)
     assert verify_chain()[1] == []
     # The next entry of the partition chains to it; the head keeps both ends.
@@ -135,7 +44,60 @@ def test_a_submission_writes_its_audit_entry_with_a_valid_hash(db, people, place
     assert verify_chain()[1] == []
 
 
-def test_take_code_reserves_the_key_on_postgresql(db, places):
-    code, pk = _take_code(places.district, datetime.date(2026, 3, 2))
-    assert code == f"{places.district.code}-260302-0001"
-    assert (pk is not None) == (connection.vendor == "postgresql")
+def test_the_rows_written_are_what_the_database_holds(db, people, places):
+    version = district_procedure()
+    dossier = _receive(people, version, name=TRICKY)
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert (stored.code, stored.applicant_name, stored.summary) == (
+        dossier.code,
+        TRICKY,
+        TRICKY,
+    )
+    written = dossier.written_rows
+    assert [c.pk for c in written["components"]] == list(
+        DossierComponent.objects.filter(dossier=dossier).order_by("id").values_list("id", flat=True)
+    )
+    assert [e.pk for e in written["events"]] == list(
+        DossierEvent.objects.filter(dossier=dossier).values_list("id", flat=True)
+    )
+    event = OutboxEvent.objects.get(topic="dossier.receive_complete")
+    assert event.aggregate_id == str(dossier.pk)
+    assert event.payload["code"] == dossier.code
+
+
+def test_a_refused_creation_writes_nothing_and_gives_its_number_back(db, people, places):
+    version = district_procedure()
+    first = _receive(people, version)
+    before = (Dossier.objects.count(), AuditEntry.objects.count(), OutboxEvent.objects.count())
+    with pytest.raises(DomainError):
+        services.receive(
+            actor=people.desk_officer,
+            procedure_code=version.code,
+            channel="counter",
+            applicant=APPLICANT,
+            components=[services.ComponentInput(component_id=-1, originals=1)],
+        )
+    after = (Dossier.objects.count(), AuditEntry.objects.count(), OutboxEvent.objects.count())
+    assert after == before
+    second = _receive(people, version)
+    assert int(second.code.rsplit("-", 1)[1]) == int(first.code.rsplit("-", 1)[1]) + 1
+
+
+def test_codes_beyond_9999_keep_every_digit(db, places):
+    day = datetime.date(2026, 3, 2)
+    DossierCounter.objects.create(agency=places.district, day=day, last=9999)
+    assert next_code(places.district, day) == f"{places.district.code}-260302-10000"
+    assert next_code(places.district, datetime.date(2026, 3, 3)).endswith("-260303-0001")
+
+
+def test_one_write_path_on_every_database(db, people, places, django_assert_max_num_queries):
+    """The same statements on SQLite and PostgreSQL: no vendor branch in the services."""
+    version = district_procedure()
+    _receive(people, version)  # warm the catalogue cache
+    with django_assert_max_num_queries(20) as captured:
+        _receive(people, version)
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    tables = [sql.split()[2].strip('"') for sql in inserts]
+    assert tables[:2] == ["dossiers_dossiercounter", "dossiers_dossier"]
+    assert {"dossiers_dossiercomponent", "dossiers_dossierevent", "core_outboxevent"} <= set(tables)
+    assert tables[-1] == "core_auditentry"

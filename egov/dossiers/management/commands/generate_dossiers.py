@@ -888,7 +888,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             history=not options["no_history"],
             procedures=[c.strip() for c in options["procedures"].split(",") if c.strip()] or None,
-            progress=Progress(options["count"], stream=self.stderr._out),
+            progress=Progress(options["count"], stream=_Unended(self.stderr)),
         )
         self.stdout.write(
             f"{summary.dossiers:,} synthetic dossiers at {summary.agencies} agencies "
@@ -896,3 +896,20 @@ class Command(BaseCommand):
             f"{summary.counters:,} daily counters) in {summary.seconds:.1f} s; "
             "no audit or outbox rows (load-test data)."
         )
+
+
+class _Unended:
+    """The command's stderr, written without the newline Django's ``OutputWrapper``
+    adds to every write (the progress line is redrawn with ``\r``)."""
+
+    def __init__(self, wrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self.wrapper.isatty()
