@@ -89,24 +89,6 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache framework. "default": Django's own uses; "reference": the published
-# catalogue (egov/catalog/cache.py), local memory per process unless CACHE_URL names a
-# Redis server (redis://host:port/db), shared by every process then.
-_cache_url = env_str("CACHE_URL", "")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "reference": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _cache_url,
-        "KEY_PREFIX": "egov-reference",
-    }
-    if _cache_url
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "egov-reference",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    },
-}
 # The dossier queue indexes carry extra columns (INCLUDE) on PostgreSQL; SQLite builds
 # them without, as intended (egov/dossiers/models.py, Dossier.Meta.indexes).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -139,9 +121,13 @@ LOGOUT_REDIRECT_URL = "home"
 # that reads the client's address (throttles, lockout, audit) reads it there.
 EGOV_TRUSTED_PROXIES = env_int("EGOV_TRUSTED_PROXIES", 0)
 
-# Shared cache: rate-limit counters must be the same for every web process and machine.
-# The database cache by default (its table is created by a migration of egov.core);
-# Redis when EGOV_REDIS_URL (or EGOV_CACHE_URL) names one.
+# Django's cache framework, shared by every web process and machine when
+# EGOV_REDIS_URL (or EGOV_CACHE_URL) names a Redis server.
+# "default": rate-limit counters and Django's own uses; without Redis, the database
+# cache (its table is created by a migration of egov.core), so that counters are the
+# same for every process.
+# "reference": the published catalogue (egov/catalog/cache.py, versioned keys): local
+# memory per process without Redis (it only holds immutable published versions).
 _cache_url = env_str("EGOV_CACHE_URL", "") or env_str("EGOV_REDIS_URL", "")
 CACHES = {
     "default": {
@@ -155,7 +141,18 @@ CACHES = {
         "LOCATION": "egov_cache",
         # Culling drops counters: keep room for many addresses before it starts.
         "OPTIONS": {"MAX_ENTRIES": env_int("EGOV_CACHE_MAX_ENTRIES", 50_000)},
+    },
+    "reference": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "egov-reference",
     }
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "egov-reference",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 
 # Lockout after repeated failures (django-axes, egov/core/lockout.py): per user name

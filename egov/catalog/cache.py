@@ -1,5 +1,5 @@
 """Published procedure versions with everything they contain, in Django's cache
-framework (alias ``CACHE``: local memory by default, Redis when ``CACHE_URL`` is set;
+framework (alias ``CACHE``: local memory by default, Redis when ``EGOV_REDIS_URL`` is set;
 docs/operations.md).
 
 A published (or retired) version never changes: only drafts can be edited

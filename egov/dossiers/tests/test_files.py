@@ -351,7 +351,7 @@ def test_a_desk_officer_opens_attachments_and_none_runs_as_a_page(
             page.fill("#id_username", "desk")
             page.fill("#id_password", "mat-khau-thu-nghiem")
             page.press("#id_password", "Enter")
-            page.wait_for_url(f"{live_server.url}/")
+            page.wait_for_url(f"{live_server.url}/mot-cua/")  # the desk lands on its workspace
             page.goto(f"{live_server.url}/mot-cua/ho-so/{dossier.code}/")
             with context.expect_page() as opened:
                 page.get_by_role("link", name="x.html").click()
