@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from egov.core import quickcheck
 from egov.core.errors import DomainError
+from egov.core.inputs import InputRejected
 
 _DRF_CODES = {
     exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập.", "Login required."),
@@ -124,6 +125,8 @@ def exception_handler(exc, context):
     with a stable ``code``; ``message`` is Vietnamese, ``message_en`` English."""
     if isinstance(exc, DomainError):
         return Response({"error": exc.as_dict()}, status=exc.status)
+    if isinstance(exc, InputRejected):
+        return Response({"error": exc.error.as_dict()}, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

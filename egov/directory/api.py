@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egov.core.inputs import QueryParams
 from egov.directory import queries, services
 from egov.directory.models import Agency
 
@@ -36,10 +38,22 @@ class AgencyList(generics.ListAPIView):
 
     serializer_class = AgencySerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("in_force_on", OpenApiTypes.DATE, description="in force on"),
+            OpenApiParameter("tier", str, description="tier code, e.g. district"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        on = self.request.query_params.get("in_force_on")
-        qs = queries.agencies_for(self.request.user, in_force_on=on or None)
-        if tier := self.request.query_params.get("tier"):
+        params = QueryParams(self.request.query_params)
+        on = params.date("in_force_on")
+        tier = params.text("tier")
+        params.check()
+        qs = queries.agencies_for(self.request.user, in_force_on=on)
+        if tier:
             qs = qs.filter(tier__code=tier)
         return qs
 

@@ -379,6 +379,9 @@ SPECS: list[Spec] = [
 
 class ActionView(APIView):
     spec: Spec
+    # The schema (egov/core/openapi.py) marks If-Match required and documents 428.
+    requires_version = True
+    idempotency_key = True
 
     @idempotent
     def post(self, request, code: str):

@@ -9,12 +9,10 @@ import re
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from egov.core import sql
+from egov.core import openapi, sql
 from egov.core.errors import DomainError
 from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
@@ -23,17 +21,8 @@ from egov.dossiers.api import output
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
 
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        'ETag của hồ sơ (phiên bản, ví dụ "3"), hoặc gửi trường version. / The dossier ETag '
-        '(its version, e.g. "3"); or send a `version` field. One of them is required: '
-        "without both 428 precondition_required; a stale one 409 version_mismatch."
-    ),
-)
+# One declaration of the header, with the schema's other truths (egov/core/openapi.py).
+IF_MATCH_PARAMETER = openapi.IF_MATCH_PARAMETER
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 _FILE_PART = re.compile(r"^components\[(\d+)\]\.file$")
 
