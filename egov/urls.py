@@ -5,6 +5,9 @@ from django.views.static import serve
 
 from egov.core import views as core_views
 
+# An unknown address under /api/ answers the API's JSON error format, a page Django's.
+handler404 = "egov.core.api.not_found"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -84,8 +84,8 @@ class ResultSerializer(serializers.Serializer):
 class ParticipantSerializer(serializers.Serializer):
     is_lead = serializers.BooleanField()
     agency_name = serializers.CharField()
-    agency = serializers.CharField(source="agency.code", default=None)
-    tier = serializers.CharField(source="tier.code", default=None)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
+    tier = serializers.CharField(source="tier.code", default=None, allow_null=True)
     task = serializers.CharField()
     time_share = serializers.DecimalField(max_digits=7, decimal_places=2)
 
@@ -101,8 +101,8 @@ class StepSerializer(serializers.Serializer):
 
 
 class WorkflowSerializer(serializers.Serializer):
-    agency = serializers.CharField(source="agency.code", default=None)
-    tier = serializers.CharField(source="tier.code", default=None)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
+    tier = serializers.CharField(source="tier.code", default=None, allow_null=True)
     steps = StepSerializer(many=True)
 
 
@@ -179,11 +179,11 @@ _FILTERS = [
 ]
 
 
-def read_filters(params) -> tuple[dict[str, str], dict[str, list[str]]]:
+def read_filters(params, *, blank: bool = False) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The filters of a request (the page and the API take the same parameters) and
     what is wrong with them. ``search`` is accepted for ``q``: it is the usual name in
     DRF APIs, and an unknown parameter would silently return the whole catalogue."""
-    query = QueryParams(params)
+    query = QueryParams(params, blank=blank)
     level = query.integer("level", minimum=1, maximum=4)
     filters = {
         "q": query.text("q") or query.text("search"),

@@ -25,7 +25,7 @@ PUBLIC_TIERS = ("province", "department", "district", "commune")
 
 
 def procedure_list(request):
-    filters, errors = read_filters(request.GET)
+    filters, errors = read_filters(request.GET, blank=True)
     if errors:
         return bad_query_page(request, errors)
     qs = queries.search(queries.catalogue(), **filters)

@@ -7,7 +7,8 @@ import threading
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
@@ -149,6 +150,15 @@ def exception_handler(exc, context):
         body = {"code": code, "message": vi, "message_en": en}
     response.data = {"error": body}
     return response
+
+
+def not_found(request, exception=None):
+    """``handler404``: under /api/ a path that matches no route (``/applicants/x/``) is
+    the same 404 ``not_found`` as an object that does not exist; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        code, vi, en = _DRF_CODES[exceptions.NotFound]
+        return JsonResponse({"error": {"code": code, "message": vi, "message_en": en}}, status=404)
+    return page_not_found(request, exception)
 
 
 class PingView(APIView):

@@ -150,11 +150,23 @@ class QueryParams:
     """Typed, checked reads of a query string, for API views and pages alike. Each
     reader returns the value (or the default) and records a bilingual message per bad
     parameter; ``check()`` raises them all at once (DRF ``ValidationError``: 400
-    ``validation_error`` with ``fields``). Pages read ``errors`` and show them instead."""
+    ``validation_error`` with ``fields``). Pages read ``errors`` and show them instead.
 
-    def __init__(self, params) -> None:
+    ``blank``: whether a date, number or choice given empty (``?to=``) means "not given",
+    as HTML forms send their empty fields; in the API an empty value is not a value of
+    its type, so it is refused, as the schema says."""
+
+    def __init__(self, params, *, blank: bool = False) -> None:
         self.params = params
+        self.blank = blank
         self.errors: dict[str, list[str]] = {}
+
+    def _given(self, name: str) -> str:
+        """The stripped value of a typed parameter, "" when absent (or blank, if allowed)."""
+        value = self.text(name)
+        if not value and name in self.params and not self.blank and name not in self.errors:
+            self._fail(name, "Không được để trống. / Must not be empty.")
+        return value
 
     def _fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
@@ -175,7 +187,7 @@ class QueryParams:
         return value.strip()
 
     def choice(self, name: str, choices: Iterable[str], default: str = "") -> str:
-        value = self.text(name, default)
+        value = self._given(name) or default
         allowed = list(choices)
         if value and value not in allowed:
             self._fail(
@@ -186,7 +198,7 @@ class QueryParams:
         return value
 
     def date(self, name: str, default: datetime.date | None = None) -> datetime.date | None:
-        value = self.text(name)
+        value = self._given(name)
         if not value:
             return default
         try:
@@ -205,7 +217,7 @@ class QueryParams:
     def integer(
         self, name: str, *, minimum: int, maximum: int, default: int | None = None
     ) -> int | None:
-        value = self.text(name)
+        value = self._given(name)
         if not value:
             return default
         if not (value.isascii() and value.lstrip("-").isdigit() and len(value) <= 12):

@@ -32,6 +32,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from egov.core.inputs import MAX_PARAM_LENGTH
+
 _STORAGE_BOUNDS = {
     2**15 - 1,
     -(2**15),
@@ -141,6 +143,12 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and schema.get("type") == "string":
+                if not {"enum", "format", "maxLength"} & set(schema):
+                    # egov.core.inputs.QueryParams refuses longer text.
+                    schema["maxLength"] = MAX_PARAM_LENGTH
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         responses = operation.setdefault("responses", {})
         for status in self.error_statuses(operation):

@@ -137,3 +137,10 @@ def test_the_register_page_with_an_impossible_date_answers_a_bilingual_400(offic
 def test_the_search_page_never_fails_on_its_parameters(officer, query):
     response = officer.get(f"/mot-cua/tim-kiem/?{query}")
     assert response.status_code in (200, 400), response.status_code
+
+
+def test_the_due_date_takes_only_a_real_boolean(client, db):
+    url = "/api/v1/calendar/due-date?start=2026-01-05T09:00:00%2B07:00&amount=1&unit=working_days"
+    assert client.get(f"{url}&cutoff_15h=true").status_code == 200
+    error = _error(client.get(f"{url}&cutoff_15h=maybe"))
+    assert error["code"] == "boolean_invalid" and error["field"] == "cutoff_15h"

@@ -58,7 +58,7 @@ def expected_version(request, body_version: int | None) -> int:
     (both: they must agree). Neither: 428 ``precondition_required``."""
     header = request.headers.get("If-Match")
     from_header = None
-    if header:
+    if header is not None:  # present but empty is not "absent"
         match = _ETAG.match(header)
         if match is None:
             raise DomainError(

@@ -78,7 +78,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if officer is None:
         raise Http404("officers only")
     today = timezone.localdate()
-    params = QueryParams(request.GET)
+    params = QueryParams(request.GET, blank=True)
     date_from = params.date("tu", today.replace(day=1))
     date_to = params.date("den", today)
     if params.errors:
