@@ -97,14 +97,23 @@ class JSONParser(parsers.JSONParser):
             raise InputRejected(too_large())
         try:
             text = codecs.decode(raw, encoding)
-            data = json.loads(text, parse_constant=_no_constant)
-        except RecursionError:
-            raise InputRejected(too_deep()) from None
         except ValueError as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
-        if depth_of(data) > MAX_JSON_DEPTH:
-            raise InputRejected(too_deep())
-        return data
+        return loads(text)
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON from a request (a body, or a JSON document in a multipart part), within
+    the depth limit: 400 ``json_too_deep``, or DRF's ``ParseError`` if it is not JSON."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise InputRejected(too_deep()) from None
+    except ValueError as exc:
+        raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+    if depth_of(data) > MAX_JSON_DEPTH:
+        raise InputRejected(too_deep())
+    return data
 
 
 def _no_constant(name: str):

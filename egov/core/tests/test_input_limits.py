@@ -144,3 +144,9 @@ def test_the_due_date_takes_only_a_real_boolean(client, db):
     assert client.get(f"{url}&cutoff_15h=true").status_code == 200
     error = _error(client.get(f"{url}&cutoff_15h=maybe"))
     assert error["code"] == "boolean_invalid" and error["field"] == "cutoff_15h"
+
+
+def test_a_deep_json_document_in_a_multipart_part_is_a_400_json_too_deep(officer):
+    deep = "[" * 1000 + "]" * 1000
+    response = officer.post(DOSSIERS, {"data": deep})  # multipart/form-data
+    assert _error(response)["code"] == "json_too_deep"

@@ -4,7 +4,6 @@ the ``If-Match`` / ``version`` precondition, the detail response with its ``ETag
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from egov.core import openapi, sql
+from egov.core import inputs, openapi, sql
 from egov.core.errors import DomainError
 from egov.directory import cache as directory_cache
 from egov.directory.models import Agency
@@ -39,10 +38,7 @@ def document(request) -> dict[str, Any]:
     ):
         raw = request.data.get("data")
         if raw:
-            try:
-                value = json.loads(raw)
-            except ValueError:
-                raise exceptions.ParseError() from None
+            value = inputs.loads(raw)  # depth-limited, as JSON bodies are
             if not isinstance(value, dict):
                 raise exceptions.ParseError()
             return value
