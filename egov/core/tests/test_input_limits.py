@@ -4,6 +4,7 @@ hostile JSON bodies answer 400 in the project's error format, never 500."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -150,3 +151,29 @@ def test_a_deep_json_document_in_a_multipart_part_is_a_400_json_too_deep(officer
     deep = "[" * 1000 + "]" * 1000
     response = officer.post(DOSSIERS, {"data": deep})  # multipart/form-data
     assert _error(response)["code"] == "json_too_deep"
+
+
+HOSTILE = ["2026-13-45", "99999999999999999999", "-1", "x" * 3000, "' OR 1=1 --", "😀", "%00"]
+PAGES = {
+    "/thu-tuc/": ["q", "search", "agency", "field", "tier", "level", "online", "page"],
+    "/mot-cua/tim-kiem/": ["q", "procedure", "status", "from", "to", "page"],
+    "/mot-cua/hang-doi/to_forward/": ["page"],
+    "/mot-cua/tiep-nhan/": ["procedure", "procedure_q"],
+    "/mot-cua/tiep-nhan/thu-tuc/": ["procedure_q"],
+    "/so-theo-doi-ho-so/": ["tu", "den"],
+    "/tra-cuu/": ["code"],
+    "/lich-lam-viec/": ["year"],
+    "/accounts/login/": ["next"],
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_page_fails_on_any_value_of_its_parameters(officer, path):
+    for name in PAGES[path]:
+        for value in HOSTILE:
+            raw = value if value == "%00" else quote(value)
+            response = officer.get(f"{path}?{name}={raw}")
+            assert response.status_code < 500, (path, name, value, response.status_code)
+            if response.status_code == 400:
+                text = response.content.decode()
+                assert "không hợp lệ" in text and ("not valid" in text or "invalid" in text)

@@ -3,15 +3,15 @@ check (``--checks all``) on every operation of docs/api/openapi.yaml, against th
 real server on loopback, logged in as a desk officer and as a citizen. Any 5xx, any
 response that its schema does not describe, any status the schema does not list fails.
 
-Bounded and repeatable: a fixed seed, deterministic generation, one worker, a few
-examples per operation (the coverage phase adds its edge cases: missing and malformed
-parameters, headers and bodies), no example database between runs.
+Bounded and repeatable: deterministic generation (no seed, no example database), one
+worker, a few examples per operation (the coverage phase adds its edge cases: missing
+and malformed parameters, headers and bodies), a time-out per run.
 
 Statuses the checks accept beyond their defaults, and why (schemathesis.toml below):
 schema-valid input can still break a business rule the schema cannot express (400 with
 the rule's code, 409 for a lifecycle refusal or a stale version, 422 for an
-Idempotency-Key reused with another body); a missing ``If-Match`` is 428 Precondition
-Required (RFC 6585), the status made for it.
+Idempotency-Key reused with another body, 429 if a throttle counts the run's requests);
+a missing ``If-Match`` is 428 Precondition Required (RFC 6585), the status made for it.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ COVERED_ACTIONS = ("forward", "consult", "withdraw")
 
 CONFIG = """
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "400", "403", "404", "409", "422"]
+expected-statuses = ["2xx", "400", "403", "404", "409", "422", "429"]
 
 [checks.missing_required_header]
-expected-statuses = ["400", "403", "404", "428"]
+expected-statuses = ["400", "403", "404", "428", "429"]
 
 [[operations]]
 include-path-regex = "/actions/(?!({covered})$)"
@@ -54,7 +54,7 @@ phases.coverage.enabled = false
 # Without If-Match (and without the body's version: schemathesis_hooks.py) an action is
 # 428, or 422 first when the Idempotency-Key was already used with another body.
 include-path-regex = "/actions/"
-checks.missing_required_header.expected-statuses = ["400", "403", "404", "422", "428"]
+checks.missing_required_header.expected-statuses = ["400", "403", "404", "422", "428", "429"]
 
 [[operations]]
 include-path-regex = "^/api/v1/dossiers/[{{]code[}}]"
