@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "egov.core.middleware.RequestContextMiddleware",
+    "egov.core.inputs.RejectNulMiddleware",
     "egov.core.middleware.ContentSecurityPolicyMiddleware",
     "egov.core.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -290,9 +291,15 @@ REST_FRAMEWORK = {
         "egov.core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "egov.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Depth and size limits on JSON, bounded limit/offset (egov/core/inputs.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "egov.core.inputs.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "egov.core.inputs.Pagination",
     "PAGE_SIZE": 50,
     # Each does nothing (no cache access) while its rate setting is empty.
     "DEFAULT_THROTTLE_CLASSES": [

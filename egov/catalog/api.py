@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egov.catalog import queries, stats
 from egov.catalog.models import ProcedureVersion
+from egov.core.inputs import Pagination, QueryParams
 
 
 class FieldSerializer(serializers.Serializer):
@@ -84,8 +84,8 @@ class ResultSerializer(serializers.Serializer):
 class ParticipantSerializer(serializers.Serializer):
     is_lead = serializers.BooleanField()
     agency_name = serializers.CharField()
-    agency = serializers.CharField(source="agency.code", default=None)
-    tier = serializers.CharField(source="tier.code", default=None)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
+    tier = serializers.CharField(source="tier.code", default=None, allow_null=True)
     task = serializers.CharField()
     time_share = serializers.DecimalField(max_digits=7, decimal_places=2)
 
@@ -101,8 +101,8 @@ class StepSerializer(serializers.Serializer):
 
 
 class WorkflowSerializer(serializers.Serializer):
-    agency = serializers.CharField(source="agency.code", default=None)
-    tier = serializers.CharField(source="tier.code", default=None)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
+    tier = serializers.CharField(source="tier.code", default=None, allow_null=True)
     steps = StepSerializer(many=True)
 
 
@@ -167,7 +167,9 @@ _FILTERS = [
     OpenApiParameter("agency", str, description="Mã cơ quan thực hiện (agency code)"),
     OpenApiParameter("field", str, description="Mã lĩnh vực (field code)"),
     OpenApiParameter("tier", str, description="Mã cấp: province, department, district, commune"),
-    OpenApiParameter("level", int, description="Mức độ DVC 1-4 (Decree 43/2011)"),
+    OpenApiParameter(
+        "level", int, enum=[1, 2, 3, 4], description="Mức độ DVC 1-4 (Decree 43/2011)"
+    ),
     OpenApiParameter(
         "online",
         str,
@@ -177,20 +179,32 @@ _FILTERS = [
 ]
 
 
-def filters_from(params) -> dict[str, str]:
-    """The filters of a request (the page and the API take the same parameters).
-    ``search`` is accepted for ``q``: it is the usual name in DRF APIs, and an
-    unknown parameter would silently return the whole catalogue."""
+def read_filters(params, *, blank: bool = False) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The filters of a request (the page and the API take the same parameters) and
+    what is wrong with them. ``search`` is accepted for ``q``: it is the usual name in
+    DRF APIs, and an unknown parameter would silently return the whole catalogue."""
+    query = QueryParams(params, blank=blank)
+    level = query.integer("level", minimum=1, maximum=4)
     filters = {
-        k: (params.get(k) or "").strip()
-        for k in ("q", "agency", "field", "tier", "level", "online")
+        "q": query.text("q") or query.text("search"),
+        "agency": query.text("agency"),
+        "field": query.text("field"),
+        "tier": query.text("tier"),
+        "level": str(level) if level else "",
+        "online": query.choice("online", ["full", "partial"]),
     }
-    if not filters["q"]:
-        filters["q"] = (params.get("search") or "").strip()
+    return filters, query.errors
+
+
+def filters_from(params) -> dict[str, str]:
+    """The API's filters: 400 ``validation_error`` naming every bad parameter."""
+    filters, errors = read_filters(params)
+    if errors:
+        raise exceptions.ValidationError(errors)
     return filters
 
 
-class SearchPagination(LimitOffsetPagination):
+class SearchPagination(Pagination):
     default_limit = 20
     max_limit = 100
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from egov.catalog import exporting, queries, stats
-from egov.catalog.api import filters_from
+from egov.catalog.api import read_filters
 from egov.catalog.models import Component, Field, ImportJob, ProcedureVersion, ServiceLevel
+from egov.core.inputs import bad_query_page
 from egov.core.permissions import Action, filter_for
 from egov.directory.models import Agency, Tier
 
@@ -24,7 +25,9 @@ PUBLIC_TIERS = ("province", "department", "district", "commune")
 
 
 def procedure_list(request):
-    filters = filters_from(request.GET)
+    filters, errors = read_filters(request.GET, blank=True)
+    if errors:
+        return bad_query_page(request, errors)
     qs = queries.search(queries.catalogue(), **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     tiers = list(Tier.objects.filter(code__in=PUBLIC_TIERS))

@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from egov.core import uploads
 from egov.core.errors import DomainError
+from egov.core.inputs import InputRejected
 
 _DRF_CODES = {
     exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập.", "Login required."),
@@ -81,6 +82,8 @@ def exception_handler(exc, context):
         # Django's own body limits (fields of a multipart body): the JSON format too.
         error = uploads.request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return Response({"error": error.as_dict()}, status=error.status)
+    if isinstance(exc, InputRejected):
+        return Response({"error": exc.error.as_dict()}, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -60,6 +60,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
+    pattern=_KEY.pattern,
     description=(
         "Khóa chống lặp do máy khách chọn (tối đa 255 ký tự ASCII). Gửi lại cùng khóa và "
         "cùng nội dung: nhận lại đúng phản hồi cũ, thao tác không lặp lại. / Client-chosen "

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egov.core.errors import DomainError
+from egov.core.inputs import QueryParams
 from egov.core.permissions import Action, scope
 from egov.directory import queries, rules, services
 from egov.directory.models import Agency, ApplicantProfile
@@ -15,8 +17,8 @@ from egov.dossiers.models import Dossier
 
 class AgencySerializer(serializers.ModelSerializer):
     tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
@@ -39,10 +41,22 @@ class AgencyList(generics.ListAPIView):
 
     serializer_class = AgencySerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("in_force_on", OpenApiTypes.DATE, description="in force on"),
+            OpenApiParameter("tier", str, description="tier code, e.g. district"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        on = self.request.query_params.get("in_force_on")
-        qs = queries.agencies_for(self.request.user, in_force_on=on or None)
-        if tier := self.request.query_params.get("tier"):
+        params = QueryParams(self.request.query_params)
+        on = params.date("in_force_on")
+        tier = params.text("tier")
+        params.check()
+        qs = queries.agencies_for(self.request.user, in_force_on=on)
+        if tier:
             qs = qs.filter(tier__code=tier)
         return qs
 

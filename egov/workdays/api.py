@@ -12,6 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egov.core.errors import DomainError
+from egov.core.openapi import ErrorSerializer
 from egov.workdays import engine, rules, services
 from egov.workdays.engine import Unit
 
@@ -42,8 +44,20 @@ def parse_date(value: str | None, field: str) -> datetime.date:
         raise rules.date_invalid(value, field) from None
 
 
-def parse_bool(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def parse_bool(value: str | None, field: str = "cutoff_15h") -> bool:
+    text = (value or "").strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise DomainError(
+            "boolean_invalid",
+            f"'{text[:20]}' không phải giá trị đúng/sai (true, false).",
+            f"'{text[:20]}' is not a boolean (true, false).",
+            field=field,
+        )
+    return text in _TRUE
 
 
 class DueDateSerializer(serializers.Serializer):
@@ -79,7 +93,7 @@ class DaysSerializer(serializers.Serializer):
     days = DaySerializer(many=True)
 
 
-_ERRORS = {400: OpenApiTypes.OBJECT}
+_ERRORS = {400: ErrorSerializer}
 
 
 class DueDateView(APIView):

@@ -42,6 +42,7 @@ class ActionView(APIView):
     action_def: ActionDef
     body: type[serializers.Serializer]
     requires_version: bool = True
+    idempotency_key = True
 
     @idempotent
     def post(self, request, code: str):

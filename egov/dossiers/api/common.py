@@ -4,16 +4,14 @@ the ``If-Match`` / ``version`` precondition, the detail response with its ``ETag
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from egov.core import inputs, openapi
 from egov.core.errors import DomainError
 from egov.directory.models import Agency
 from egov.dossiers import queries, rules, services
@@ -21,17 +19,8 @@ from egov.dossiers.api import output
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
 
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        'ETag của hồ sơ (phiên bản, ví dụ "3"), hoặc gửi trường version. / The dossier ETag '
-        '(its version, e.g. "3"); or send a `version` field. One of them is required: '
-        "without both 428 precondition_required; a stale one 409 version_mismatch."
-    ),
-)
+# One declaration of the header, with the schema's other truths (egov/core/openapi.py).
+IF_MATCH_PARAMETER = openapi.IF_MATCH_PARAMETER
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 _FILE_PART = re.compile(r"^components\[(\d+)\]\.file$")
 
@@ -48,10 +37,7 @@ def document(request) -> dict[str, Any]:
     ):
         raw = request.data.get("data")
         if raw:
-            try:
-                value = json.loads(raw)
-            except ValueError:
-                raise exceptions.ParseError() from None
+            value = inputs.loads(raw)  # depth-limited, as JSON bodies are
             if not isinstance(value, dict):
                 raise exceptions.ParseError()
             return value
@@ -67,7 +53,7 @@ def expected_version(request, body_version: int | None) -> int:
     (both: they must agree). Neither: 428 ``precondition_required``."""
     header = request.headers.get("If-Match")
     from_header = None
-    if header:
+    if header is not None:  # present but empty is not "absent"
         match = _ETAG.match(header)
         if match is None:
             raise DomainError(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Q
-from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from egov.core.inputs import QueryParams
 from egov.dossiers import queries, services
 from egov.dossiers.api import output
 from egov.dossiers.api.common import (
@@ -30,16 +28,6 @@ from egov.dossiers.api.serializers import (
     SubmitOnlineSerializer,
 )
 from egov.dossiers.lifecycle import Status
-
-
-def _date(params, name: str) -> datetime.date | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    value = parse_date(raw) if len(raw) == 10 else None
-    if value is None:
-        raise exceptions.ValidationError({name: ["Ngày dạng YYYY-MM-DD. / Date as YYYY-MM-DD."]})
-    return value
 
 
 class DossierCollection(generics.ListAPIView):
@@ -93,31 +81,23 @@ class DossierCollection(generics.ListAPIView):
         return created_response(request.user, dossier)
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = QueryParams(self.request.query_params)
         actor = self.request.user
-        status = params.get("status", "")
-        if status and status not in Status.values:
-            raise exceptions.ValidationError({"status": [f"Unknown status '{status}'."]})
         filters = {
-            "text": params.get("q", ""),
-            "procedure": params.get("procedure", ""),
-            "status": status,
-            "date_from": _date(params, "from"),
-            "date_to": _date(params, "to"),
+            "text": params.text("q"),
+            "procedure": params.text("procedure"),
+            "status": params.choice("status", Status.values),
+            "date_from": params.date("from"),
+            "date_to": params.date("to"),
         }
-        name = params.get("queue")
+        name = params.choice("queue", queries.QUEUES)
+        params.check()
         if not name:
             return queries.search(actor, **filters)
         extra = None
         if any(filters.values()):
             extra = Q(pk__in=queries.search(actor, **filters).values("pk"))
-        try:
-            qs = queries.queue(actor, name, extra=extra)
-        except KeyError:
-            raise exceptions.ValidationError(
-                {"queue": [f"Unknown queue; one of {', '.join(queries.QUEUES)}."]}
-            ) from None
-        return qs
+        return queries.queue(actor, name, extra=extra)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset().only(*output.LIST_COLUMNS))

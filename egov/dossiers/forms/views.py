@@ -8,14 +8,13 @@ codes cannot be probed.
 
 from __future__ import annotations
 
-import datetime
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from egov.core.errors import DomainError
+from egov.core.inputs import QueryParams, bad_query_page
 from egov.core.permissions import Action, can, scope
 from egov.dossiers import services
 from egov.dossiers.forms import context as ctx
@@ -83,15 +82,6 @@ def form_pdf(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
     return _pdf(body, f"mau-{number}-{dossier.code}.pdf")
 
 
-def _date(value: str | None, default: datetime.date) -> datetime.date:
-    if not value:
-        return default
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404("bad date") from None
-
-
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """Form 06 of the officer's agency: the dossiers it received between two dates
@@ -100,8 +90,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if officer is None:
         raise Http404("officers only")
     today = timezone.localdate()
-    date_from = _date(request.GET.get("tu"), today.replace(day=1))
-    date_to = _date(request.GET.get("den"), today)
+    params = QueryParams(request.GET, blank=True)
+    date_from = params.date("tu", today.replace(day=1))
+    date_to = params.date("den", today)
+    if params.errors:
+        return bad_query_page(request, params.errors)
     dossiers = scope(
         request.user,
         Action.VIEW,
