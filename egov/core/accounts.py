@@ -42,27 +42,23 @@ SMS_CODE_TRIES = 5
 def request_password_reset(*, actor: Any, user: Any, base_url: str) -> None:
     """``actor``: the requester (None when not logged in, as usual)."""
     with transaction.atomic():
+        outbox.emit(topic=RESET_TOPIC, aggregate=user, payload={"base_url": base_url.rstrip("/")})
         audit.record(
             actor=actor,
             action="account.password_reset_requested",
             obj=user,
             changes={"channel": "email"},
-            rows=[
-                outbox.event(
-                    topic=RESET_TOPIC, aggregate=user, payload={"base_url": base_url.rstrip("/")}
-                )
-            ],
         )
 
 
 def request_password_reset_sms(*, actor: Any, user: Any, nonce: str) -> None:
     with transaction.atomic():
+        outbox.emit(topic=SMS_TOPIC, aggregate=user, payload={"nonce": nonce})
         audit.record(
             actor=actor,
             action="account.password_reset_requested",
             obj=user,
             changes={"channel": "sms"},
-            rows=[outbox.event(topic=SMS_TOPIC, aggregate=user, payload={"nonce": nonce})],
         )
 
 

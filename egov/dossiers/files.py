@@ -31,10 +31,9 @@ def display_name(row: DossierComponent | ResultFile) -> str:
 
 
 def stored_bytes(dossier: Any, *, except_line: int | None = None) -> int:
-    """The bytes of every file the dossier already holds (0 for one being created:
-    its key may still be a stand-in, ``sql.token``), without the component line
-    ``except_line`` (whose file is being replaced)."""
-    if dossier.pk is None or dossier._state.adding:
+    """The bytes of every file the dossier already holds (0 for one not saved yet),
+    without the component line ``except_line`` (whose file is being replaced)."""
+    if dossier.pk is None:
         return 0
     lines = DossierComponent.objects.filter(dossier_id=dossier.pk).exclude(file="")
     if except_line is not None:

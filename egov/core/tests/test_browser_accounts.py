@@ -83,7 +83,7 @@ def test_an_officer_changes_the_password(committed_db, live_server, people, brow
     page, violations = _page(browser)
     base = live_server.url
     _log_in(page, base, "desk", OLD)
-    assert page.url == f"{base}/"
+    assert page.url == f"{base}/mot-cua/"  # a desk officer lands on the workspace
     page.click("#nav-password-change")
     page.fill("#id_old_password", OLD)
     page.fill("#id_new_password1", NEW)
@@ -93,6 +93,6 @@ def test_an_officer_changes_the_password(committed_db, live_server, people, brow
     page.click("header form[action='/accounts/logout/'] button")
     page.wait_for_load_state()
     _log_in(page, base, "desk", NEW)
-    assert page.url == f"{base}/"
-    assert "UBND huyện Chợ Mới" in page.inner_text("main")
+    assert page.url == f"{base}/mot-cua/"
+    assert "Bộ phận Một cửa" in page.inner_text("main")
     assert violations == []
