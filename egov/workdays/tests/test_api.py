@@ -166,7 +166,7 @@ def test_the_schema_describes_both_endpoints():
     assert {p["name"] for p in due["parameters"]} == {"start", "amount", "unit", "cutoff_15h"}
     assert due["security"] == [{}]  # public: no authentication required
     # 403: the second-factor middleware stops an administrator without it on any path.
-    assert set(due["responses"]) == {"200", "400", "403"}
+    assert set(due["responses"]) == {"200", "400", "403", "429"}  # throttled per address
     assert "DueDate" in schema["components"]["schemas"]
     assert "/api/v1/calendar/days" in schema["paths"]
 
