@@ -17,6 +17,7 @@ from egov.core.permissions import DESK, Action, can
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import allowed_from
 from egov.dossiers.models import DossierTask
+from egov.dossiers.services.base import supplement_requests
 from egov.workdays import engine
 from egov.workdays import services as workdays
 
@@ -171,6 +172,11 @@ def _within(check: Callable[[], Any]) -> bool:
     except DomainError:
         return False
     return True
+
+
+def supplement_allowed(s: Situation) -> bool:
+    """No supplement was requested yet (Decree 118/2025 art. 11: only once)."""
+    return _within(lambda: rules.check_supplement_request_allowed(supplement_requests(s.dossier)))
 
 
 def supplement_in_time(s: Situation) -> bool:

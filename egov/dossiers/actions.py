@@ -101,7 +101,9 @@ ACTIONS: dict[str, ActionDef] = {
             "request_reception_supplement",
             ("Thiếu - yêu cầu bổ sung", "Incomplete - ask for a supplement"),
             lambda c: c.service(missing=c.data["missing"], note=c.data["note"]),
-            lambda s: ck.allows(s, "request_reception_supplement") and s.desk,
+            lambda s: (
+                ck.allows(s, "request_reception_supplement") and s.desk and ck.supplement_allowed(s)
+            ),
             (MISSING, NOTE),
             who="receiving desk",
             help=("Liệt kê đầy đủ một lần; in mẫu 02.", "List everything at once; form 02."),
@@ -219,7 +221,10 @@ ACTIONS: dict[str, ActionDef] = {
             ("Yêu cầu bổ sung", "Request a supplement"),
             lambda c: c.service(missing=c.data["missing"], reason=c.data["reason"]),
             lambda s: (
-                ck.allows(s, "request_supplement") and ck.processes(s) and ck.supplement_in_time(s)
+                ck.allows(s, "request_supplement")
+                and ck.processes(s)
+                and ck.supplement_in_time(s)
+                and ck.supplement_allowed(s)
             ),
             (MISSING, REASON),
             who="processing agency, within 3 working days of receiving the dossier",

@@ -412,6 +412,18 @@ def _reception_desk(actor: Any, dossier: Dossier) -> None:
     _require_agency(actor, dossier.receiving_agency)
 
 
+def supplement_requests(dossier: Dossier) -> int:
+    """How many times a supplement was requested for the dossier (at reception, at the
+    counter's "incomplete" outcome, or by the processing agency)."""
+    return DossierEvent.objects.filter(
+        dossier_id=dossier.pk, action__in=rules.SUPPLEMENT_REQUEST_ACTIONS
+    ).count()
+
+
+def _check_supplement_allowed(dossier: Dossier) -> None:
+    rules.check_supplement_request_allowed(supplement_requests(dossier))
+
+
 def _next_round(dossier: Dossier) -> int:
     last = (
         dossier.components.order_by("-supplement_round")

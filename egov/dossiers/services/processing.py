@@ -27,6 +27,7 @@ from egov.dossiers.services.base import (
     _amount_unit,
     _begin,
     _can_act_for_applicant,
+    _check_supplement_allowed,
     _enter_step,
     _finish,
     _is_decision_step,
@@ -334,6 +335,7 @@ def request_supplement(
     engine.check_supplement_request(
         workdays.get_calendar(), dossier.processing_received_at or dossier.received_at, now
     )
+    _check_supplement_allowed(dossier)
     round_no = _next_round(dossier)
     names = _missing_rows(dossier, dossier.procedure_version, missing, round_no)
     from_status, dossier.status, dossier.paused_at = dossier.status, target, now

@@ -26,6 +26,7 @@ from egov.dossiers.services.base import (
     _applicant_fields,
     _begin,
     _can_act_for_applicant,
+    _check_supplement_allowed,
     _component_rows,
     _created,
     _default_processing_agency,
@@ -216,6 +217,7 @@ def request_reception_supplement(
         actor, dossier, Transition.REQUEST_RECEPTION_SUPPLEMENT, Action.RECEIVE, expected_version
     )
     _reception_desk(actor, dossier)
+    _check_supplement_allowed(dossier)
     round_no = _next_round(dossier)
     names = _missing_rows(dossier, dossier.procedure_version, missing, round_no)
     from_status, dossier.status = dossier.status, target
