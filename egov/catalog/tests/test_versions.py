@@ -37,7 +37,7 @@ def test_publish_writes_audit_and_outbox_event():
     event = OutboxEvent.objects.get(topic="catalog.procedure_published")
     assert event.payload["code"] == "1.001193"
     assert event.payload["number"] == 1
-    actions = list(AuditEntry.objects.values_list("action", flat=True))
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["catalog.version.create", "catalog.version.publish"]
 
 
