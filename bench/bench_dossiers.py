@@ -117,7 +117,7 @@ def _session(user) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="egov.core.backends.ModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client.cookies["sessionid"].value
 
 
