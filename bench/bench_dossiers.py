@@ -300,7 +300,8 @@ def _bodies(agency_codes: list[str] | None, n: int = 400) -> list[str]:
                         "type": "citizen",
                         "name": name,
                         "id_number": id_number,
-                        "birth_date": born.isoformat(),
+                        # The bench citizens' ID numbers say 1990 (digits 4-6 "090").
+                        "birth_date": born.replace(year=1990).isoformat(),
                         "address": f"{hamlet}, {agency.name}",
                         "province": "Bắc Kạn",
                         "phone": phone,
