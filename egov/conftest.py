@@ -187,3 +187,16 @@ def committed_db(django_db_serialized_rollback, transactional_db):
     guards.install(connection)
     yield
     guards.remove(connection)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback (fakes/smtp.py) that Django's SMTP backend sends
+    to; the test reads the messages back from it."""
+    from fakes.smtp import Catcher
+
+    with Catcher() as catcher:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = catcher.port
+        yield catcher

@@ -16,7 +16,6 @@ from egov.core.idle import LAST_ACTIVITY
 from egov.core.models import AuditEntry, OutboxEvent
 from egov.core.tests.servers import fresh_window
 from egov.directory.tests.factories import ApplicantFactory
-from fakes.smtp import Catcher
 
 PASSWORD = "mat-khau-thu-nghiem"
 NEW_PASSWORD = "Ngay-mai-troi-lai-sang-2027"
@@ -141,15 +140,6 @@ def test_a_weak_new_password_is_refused_in_vietnamese(people):
 
 
 # --- password reset by e-mail -----------------------------------------------------------
-
-
-@pytest.fixture
-def smtp(settings):
-    with Catcher() as catcher:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = catcher.port
-        yield catcher
 
 
 @pytest.fixture

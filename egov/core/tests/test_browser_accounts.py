@@ -12,19 +12,9 @@ import pytest
 from egov.core import outbox
 from egov.core.tests.test_browser import _page, browser  # noqa: F401 (the fixture)
 from egov.directory.tests.factories import ApplicantFactory
-from fakes.smtp import Catcher
 
 OLD = "mat-khau-thu-nghiem"
 NEW = "Ngay-mai-troi-lai-sang-2027"
-
-
-@pytest.fixture
-def smtp(settings):
-    with Catcher() as catcher:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = catcher.port
-        yield catcher
 
 
 @pytest.fixture

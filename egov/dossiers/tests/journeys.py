@@ -147,3 +147,20 @@ def result_file(tmp_path) -> str:
     path = tmp_path / "ket-qua.pdf"
     path.write_bytes(PDF)
     return str(path)
+
+
+@pytest.fixture
+def person(browser, live_server, people, request):
+    """``person("desk_officer")``: a logged-in browser page of that persona, closed
+    after the journey; screenshots are named after the test."""
+    opened: list[Desk] = []
+    journey = request.node.name.removeprefix("test_")[:40]
+
+    def login(persona: str) -> Desk:
+        desk = Desk(browser, live_server.url, getattr(people, persona), journey)
+        opened.append(desk)
+        return desk
+
+    yield login
+    for desk in opened:
+        desk.close()

@@ -10,9 +10,15 @@ from egov.core.models import OutboxEvent
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
-from egov.dossiers.tests.journeys import Desk, browser, result_file, review_workflow
+from egov.dossiers.tests.journeys import (
+    Desk,
+    browser,
+    person,
+    result_file,
+    review_workflow,
+)
 
-__all__ = ["browser"]
+__all__ = ["browser", "person"]  # fixtures of journeys.py
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
@@ -22,21 +28,6 @@ def version(committed_db):
     return district_procedure(
         "2.000720", workflows=[{"agency": "", "tier": "", "steps": review_workflow()}]
     )
-
-
-@pytest.fixture
-def person(browser, live_server, people, request):
-    opened: list[Desk] = []
-    journey = request.node.name.removeprefix("test_")[:40]
-
-    def login(persona: str) -> Desk:
-        desk = Desk(browser, live_server.url, getattr(people, persona), journey)
-        opened.append(desk)
-        return desk
-
-    yield login
-    for desk in opened:
-        desk.close()
 
 
 def _receive_at_counter(desk: Desk, version, outcome: str, reason: str = "", missing=()):

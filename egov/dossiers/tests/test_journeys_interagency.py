@@ -11,26 +11,16 @@ import pytest
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import APPLICANT, district_procedure, full_checklist
-from egov.dossiers.tests.journeys import Desk, browser, result_file, review_workflow
+from egov.dossiers.tests.journeys import (
+    browser,
+    person,
+    result_file,
+    review_workflow,
+)
 
-__all__ = ["browser"]
+__all__ = ["browser", "person"]  # fixtures of journeys.py
 
 pytestmark = pytest.mark.usefixtures("committed_db")
-
-
-@pytest.fixture
-def person(browser, live_server, people, request):
-    opened: list[Desk] = []
-    journey = request.node.name.removeprefix("test_")[:40]
-
-    def login(persona: str) -> Desk:
-        desk = Desk(browser, live_server.url, getattr(people, persona), journey)
-        opened.append(desk)
-        return desk
-
-    yield login
-    for desk in opened:
-        desk.close()
 
 
 def _forwarded(people, version) -> Dossier:
