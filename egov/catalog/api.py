@@ -73,6 +73,9 @@ class FeeSerializer(serializers.Serializer):
     amount = serializers.IntegerField(help_text="VND")
     collector = serializers.CharField()
     payable_online = serializers.BooleanField()
+    collected_on_return = serializers.BooleanField(
+        help_text="collected by the desk when the result is returned"
+    )
     note = serializers.CharField()
 
 

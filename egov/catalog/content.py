@@ -9,7 +9,8 @@ loader produce it, the exporter and the fingerprint read it::
      "same_day", "cutoff_15h", "service_level": int, "online_class", "description",
      "components": [{"name", "originals", "certified_copies", "photocopies",
                      "mandatory", "reusable", "template"}],
-     "fees": [{"name", "amount": int (VND), "collector", "payable_online", "note"}],
+     "fees": [{"name", "amount": int (VND), "collector", "payable_online",
+               "collected_on_return", "note"}],
      "results": [{"name", "code"}],
      "participants": [{"is_lead", "agency_name", "agency", "tier", "task",
                        "time_share": Decimal}],
@@ -120,6 +121,7 @@ def of_version(version: ProcedureVersion) -> dict[str, Any]:
                 "amount": f.amount,
                 "collector": f.collector,
                 "payable_online": f.payable_online,
+                "collected_on_return": f.collected_on_return,
                 "note": f.note,
             }
             for f in version.fees.all()
@@ -176,6 +178,12 @@ def fingerprint(content: dict[str, Any]) -> str:
     """A hash of everything but the code: equal content, equal fingerprint (used to
     skip re-importing a version that is already there)."""
     body = {k: v for k, v in content.items() if k != "code"}
+    # A fee collected before the return (the default, and all fees before this field
+    # existed) hashes as it did, so stored fingerprints stay valid.
+    body["fees"] = [
+        {k: v for k, v in f.items() if k != "collected_on_return" or v}
+        for f in body.get("fees") or []
+    ]
     text = json.dumps(_plain(body), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -214,9 +214,10 @@ def contents(departments: dict[str, str]) -> list[dict[str, Any]]:
                         "amount": a,
                         "collector": collector,
                         "payable_online": level == 4,
+                        "collected_on_return": bool(on_return and on_return[0]),
                         "note": note,
                     }
-                    for n, a, note in fees
+                    for n, a, note, *on_return in fees
                 ],
                 "results": [{"name": r.strip(), "code": ""} for r in result.split(";")],
                 "participants": participants,

@@ -82,6 +82,7 @@ def rows(versions: QuerySet[ProcedureVersion] | None = None) -> dict[str, list[l
                     x["collector"],
                     _bool(x["payable_online"]),
                     x["note"],
+                    _bool(x.get("collected_on_return", False)),
                 ]
             )
         for wf in c["workflows"]:

@@ -451,6 +451,9 @@ def parse(
                 "amount": r.value("fees", row, data, "amount", as_amount, -1),
                 "collector": _text(data.get("collector", "")),
                 "payable_online": r.value("fees", row, data, "payable_online", as_bool, False),
+                "collected_on_return": r.value(
+                    "fees", row, data, "collected_on_return", as_bool, False
+                ),
                 "note": _text(data.get("note", "")),
             }
         )

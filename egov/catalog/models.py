@@ -321,6 +321,11 @@ class FeeItem(models.Model):
     amount = models.PositiveBigIntegerField("số tiền (đồng)")
     collector = models.CharField("cơ quan thu", max_length=255, blank=True)
     payable_online = models.BooleanField("thanh toán trực tuyến", default=False)
+    collected_on_return = models.BooleanField(
+        "thu khi trả kết quả",
+        default=False,
+        help_text="collected by the desk when the result is returned, not before",
+    )
     note = models.CharField("ghi chú", max_length=1000, blank=True)
 
     class Meta:

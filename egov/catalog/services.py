@@ -168,6 +168,7 @@ def _write_content(version: ProcedureVersion, content: dict[str, Any], lk: Looku
                 amount=x["amount"],
                 collector=x.get("collector", ""),
                 payable_online=bool(x.get("payable_online")),
+                collected_on_return=bool(x.get("collected_on_return")),
                 note=x.get("note", ""),
             )
             for i, x in enumerate(c.get("fees", []), start=1)

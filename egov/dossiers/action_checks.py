@@ -11,12 +11,13 @@ from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from egov.core.errors import DomainError
 from egov.core.permissions import DESK, Action, can
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import allowed_from
-from egov.dossiers.models import DossierTask
+from egov.dossiers.models import DossierTask, Outcome
 from egov.dossiers.services.base import supplement_requests
 from egov.workdays import engine
 from egov.workdays import services as workdays
@@ -85,6 +86,13 @@ class Situation:
     @property
     def step_actions(self) -> frozenset[str]:
         return frozenset(self.step.actions or []) if self.step else frozenset()
+
+    @cached_property
+    def fee_on_return(self) -> int:
+        """What the desk collects when it returns the result (one query when owed)."""
+        from egov.payments.services import on_return
+
+        return on_return(self.dossier)
 
     @cached_property
     def decision(self) -> bool:
@@ -262,3 +270,56 @@ def processes(s: Situation) -> bool:
 def approves(s: Situation) -> bool:
     """An officer of the processing agency who may approve (head, leader)."""
     return processing(s, Action.APPROVE)
+
+
+# ---------------------------------------------------------------- fees
+
+
+def fees_owed(s: Situation) -> int:
+    from egov.payments.services import outstanding
+
+    return outstanding(s.dossier)
+
+
+def may_collect(s: Situation) -> bool:
+    """The desk that received the dossier records fees while some are owed."""
+    return (
+        allows(s, "record_payment")
+        and s.at(s.dossier.receiving_agency_id)
+        and s.can(Action.RETURN_RESULT)
+        and fees_owed(s) > 0
+    )
+
+
+def may_return(s: Situation) -> bool:
+    """The desk returns the result once nothing is owed but what it collects on return
+    (``payments.services.due_before_return``)."""
+    return (
+        allows(s, "return_result")
+        and s.desk
+        and s.can(Action.RETURN_RESULT)
+        and (s.dossier.outcome == Outcome.REFUSED or fees_owed(s) - s.fee_on_return <= 0)
+    )
+
+
+def fee_methods_on_return(s: Situation) -> list[tuple[str, str]]:
+    """How the fee collected on return is paid; none to choose when nothing is."""
+    from egov.payments.models import Method
+
+    if s.fee_on_return <= 0:
+        return []
+    return [(m.value, m.label) for m in (Method.CASH, Method.TRANSFER)]
+
+
+def return_variants(s: Situation) -> list[Variant]:
+    from egov.payments.rules import money
+
+    amount = s.fee_on_return
+    if amount <= 0:
+        return [Variant()]
+    return [
+        Variant(
+            help=gettext("Thu khi trả kết quả: %(amount)s (in biên lai).")
+            % {"amount": money(amount)}
+        )
+    ]

@@ -211,6 +211,27 @@ CHANNEL = Input(
 NEW_DUE = Input(
     "new_due", "Ngày hẹn mới", "datetime", required=True, api=lambda: DateOrDateTimeField()
 )
+PAY_METHODS = [("cash", "Tiền mặt (cash)"), ("transfer", "Chuyển khoản (bank transfer)")]
+PAY_METHOD = Input(
+    "method",
+    "Hình thức nộp",
+    "select",
+    required=True,
+    choices=[*PAY_METHODS, ("exempt", "Miễn nộp (exempted)")],
+    initial="cash",
+    api=lambda: serializers.ChoiceField(choices=["cash", "transfer", "exempt"]),
+)
+FEE_METHOD = Input(
+    "fee_method",
+    "Hình thức nộp phí khi trả",
+    "select",
+    initial="cash",
+    api=lambda: serializers.ChoiceField(
+        choices=["cash", "transfer"],
+        default="cash",
+        help_text="how the fee collected on return is paid (procedures that collect on return)",
+    ),
+)
 FILES = Input("files", "Tệp kết quả (PDF, PNG, JPEG)", "files")
 SCAN = Input("file", "Tệp quét (PDF, PNG, JPEG)", "scan", required=True)
 

@@ -31,10 +31,12 @@ from egov.dossiers.action_inputs import (
     CHANNEL,
     COMPONENT,
     COMPONENTS,
+    FEE_METHOD,
     FILES,
     MISSING,
     NEW_DUE,
     NOTE,
+    PAY_METHOD,
     REASON,
     SCAN,
     Call,
@@ -76,6 +78,12 @@ class ActionDef:
 
     def label_for(self, variant: Variant | None = None) -> str:
         return _pick((variant.label if variant and variant.label else None) or self.label)
+
+
+def _payments():
+    from egov.payments import services
+
+    return services
 
 
 def _pick(pair: tuple[str, str]) -> str:
@@ -364,17 +372,51 @@ ACTIONS: dict[str, ActionDef] = {
             files=True,
         ),
         ActionDef(
+            "record_payment",
+            ("Thu phí, lệ phí", "Record the fee payment"),
+            lambda c: _payments().record_payment(
+                actor=c.actor,
+                dossier=c.dossier,
+                method=c.data["method"],
+                amount=c.data.get("amount"),
+                reference=c.data["reference"],
+                exemption_reason=c.data["exemption_reason"],
+                payer_name=c.data["payer_name"],
+                expected_version=c.version,
+            ),
+            ck.may_collect,
+            (
+                PAY_METHOD,
+                dataclasses.replace(
+                    number("amount", "Số tiền (đồng)", minimum=1), initial=ck.fees_owed
+                ),
+                text("payer_name", "Người nộp tiền", max_length=255),
+                text("reference", "Số giao dịch chuyển khoản", max_length=100),
+                text("exemption_reason", "Lý do (căn cứ) miễn nộp", "textarea", max_length=1000),
+            ),
+            who="receiving desk, while fees are owed; before the result is returned",
+            help=(
+                "Số tiền mặc định là số còn phải nộp; miễn nộp cần ghi lý do. In biên lai.",
+                "The amount defaults to what is owed; an exemption needs its reason. "
+                "Prints the receipt.",
+            ),
+            style="primary",
+        ),
+        ActionDef(
             "return_result",
             ("Trả kết quả", "Return the result"),
-            lambda c: c.service(channel=c.data["channel"], note=c.data["note"]),
-            lambda s: ck.allows(s, "return_result") and s.desk and s.can(Action.RETURN_RESULT),
-            (CHANNEL, NOTE),
-            who="receiving desk",
+            lambda c: c.service(
+                channel=c.data["channel"], note=c.data["note"], fee_method=c.data["fee_method"]
+            ),
+            ck.may_return,
+            (CHANNEL, FEE_METHOD.with_choices(ck.fee_methods_on_return), NOTE),
+            who="receiving desk, once no fee is owed but what the procedure collects on return",
             help=(
                 "Trả sớm hơn hẹn: người nộp được báo trước.",
                 "Early return: the applicant is told in advance.",
             ),
             style="primary",
+            variants=ck.return_variants,
         ),
     ]
 }
@@ -425,6 +467,7 @@ ORDER = [
     "supply",
     "advance",
     "record_result",
+    "record_payment",
     "return_result",
     "complete_task",
     "answer_consultation",
@@ -456,6 +499,8 @@ def offers(actor: Any, dossier: Any, components=None, tasks=None) -> list[Offer]
             continue
         for variant in action.variants(s):
             fields = [i.form_field(s) for i in action.inputs if not i.hidden and not i.api_only]
+            # A select with nothing to choose (no fee to pay on return) is not shown.
+            fields = [f for f in fields if f["kind"] != "select" or f["choices"]]
             out.append(Offer(action, variant, fields))
     return out
 

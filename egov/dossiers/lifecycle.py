@@ -93,6 +93,7 @@ class Transition(StrEnum):
     RECORD_RESULT = "record_result"
     RETURN_RESULT = "return_result"
     ATTACH_FILE = "attach_file"  # a scan for a checklist line (state unchanged)
+    RECORD_PAYMENT = "record_payment"  # fees paid or exempted at the desk (state unchanged)
 
 
 S = Status
@@ -142,6 +143,12 @@ TRANSITIONS: dict[Transition, tuple[frozenset[str], str | None]] = {
     Transition.COMPLETE_TASK: (frozenset({S.PROCESSING}), None),
     Transition.RECORD_RESULT: (frozenset({S.PROCESSING}), S.FINISHED),
     Transition.RETURN_RESULT: (frozenset({S.FINISHED}), S.RETURNED),
+    Transition.RECORD_PAYMENT: (
+        frozenset(
+            {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION, S.FINISHED}
+        ),
+        None,
+    ),
 }
 
 

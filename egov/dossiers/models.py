@@ -94,6 +94,7 @@ class Dossier(models.Model):
 
     fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", default=0)
     fee_paid = models.PositiveBigIntegerField("đã nộp (đồng)", default=0)
+    fee_exempted = models.PositiveBigIntegerField("được miễn (đồng)", default=0)
 
     # Times. ``due_at`` is the appointment date on form 01 (or the single new date
     # of form 04); ``original_due_at`` keeps the first one.
@@ -190,6 +191,11 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def fee_outstanding(self) -> int:
+        """Fees still owed (đồng): due, less paid, less exempted."""
+        return max(self.fee_due - self.fee_paid - self.fee_exempted, 0)
 
     @property
     def national_status(self) -> int:

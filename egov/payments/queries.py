@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from egov.core.permissions import Action, can
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import Dossier, Outcome
 from egov.payments.models import Payment
-from egov.payments.services import exempted
+from egov.payments.services import on_return, outstanding
 
 
 def payments_of(actor: Any, dossier: Dossier) -> QuerySet[Payment] | None:
@@ -20,13 +20,16 @@ def payments_of(actor: Any, dossier: Dossier) -> QuerySet[Payment] | None:
 
 
 def fee_summary(dossier: Dossier) -> dict[str, int | bool]:
-    """What a page shows of the fees: due, paid, exempted, still owed."""
-    exempt = exempted(dossier) if dossier.fee_due else 0
-    owed = max(dossier.fee_due - dossier.fee_paid - exempt, 0)
+    """What a page shows of the fees: due, paid, exempted, still owed, and of that
+    what the desk collects when it returns the result."""
+    owed = outstanding(dossier)
+    collect = on_return(dossier)
     return {
         "due": dossier.fee_due,
         "paid": dossier.fee_paid,
-        "exempted": exempt,
+        "exempted": dossier.fee_exempted,
         "outstanding": owed,
+        "on_return": collect,
+        "before_return": 0 if dossier.outcome == Outcome.REFUSED else owed - collect,
         "settled": owed == 0,
     }

@@ -13,7 +13,16 @@ def money(amount: int) -> str:
     return f"{int(amount):,}".replace(",", ".") + " đồng"
 
 
-def check_method(method: str) -> None:
+def check_method(method: str, on_return: bool = False) -> None:
+    """Cash, transfer or exemption; on return only money (an exemption is recorded
+    before, with its reason)."""
+    if on_return and method not in (Method.CASH, Method.TRANSFER):
+        raise DomainError(
+            "payment_method_invalid",
+            "Hình thức nộp khi trả kết quả: tiền mặt hoặc chuyển khoản.",
+            "Payment on return: cash or bank transfer.",
+            field="fee_method",
+        )
     if method not in Method.values:
         raise DomainError(
             "payment_method_invalid",

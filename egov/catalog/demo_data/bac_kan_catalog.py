@@ -604,7 +604,7 @@ PROCEDURES = [
         10,
         3,
         "partial",
-        [("Lệ phí cấp giấy chứng nhận", 50000, "")],
+        [("Lệ phí cấp giấy chứng nhận", 50000, "Thu khi trả kết quả", True)],
         [
             "#Đơn đăng ký biến động đất đai",
             "Hợp đồng chuyển nhượng có công chứng",

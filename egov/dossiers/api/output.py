@@ -187,6 +187,8 @@ def detail(
         "sets": d.sets,
         "fee_due": d.fee_due,
         "fee_paid": d.fee_paid,
+        "fee_exempted": d.fee_exempted,
+        "fee_outstanding": d.fee_outstanding,
         "submitted_at": _dt(d.submitted_at),
         "processing_received_at": _dt(d.processing_received_at),
         "original_due_at": _dt(d.original_due_at),

@@ -104,6 +104,8 @@ def present(dossier: Dossier, user: Any, *, verified: Dossier | None = None) -> 
         due_at=dossier.due_at,
         finished_at=dossier.finished_at,
         returned_at=dossier.returned_at,
+        fee_due=dossier.fee_due,
+        fee_outstanding=dossier.fee_outstanding,
         history=[
             {
                 "at": event.at,
@@ -147,6 +149,8 @@ class PublicDossierSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(required=False, allow_null=True)
     finished_at = serializers.DateTimeField(required=False, allow_null=True)
     returned_at = serializers.DateTimeField(required=False, allow_null=True)
+    fee_due = serializers.IntegerField(required=False, help_text="VND")
+    fee_outstanding = serializers.IntegerField(required=False, help_text="VND still owed")
     history = PublicHistorySerializer(many=True, required=False)
 
 

@@ -179,6 +179,11 @@ class DossierDetailSerializer(DossierListItemSerializer):
     sets = serializers.IntegerField()
     fee_due = serializers.IntegerField(help_text="VND")
     fee_paid = serializers.IntegerField(help_text="VND")
+    fee_exempted = serializers.IntegerField(help_text="VND exempted (with a recorded reason)")
+    fee_outstanding = serializers.IntegerField(
+        help_text="VND still owed; the result is returned only when nothing is owed but the "
+        "fees the procedure collects on return"
+    )
     components = DossierComponentSerializer(many=True)
     events = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
@@ -198,6 +203,8 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "sets",
             "fee_due",
             "fee_paid",
+            "fee_exempted",
+            "fee_outstanding",
             "submitted_at",
             "processing_received_at",
             "original_due_at",

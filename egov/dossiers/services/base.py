@@ -145,6 +145,14 @@ def _history(
     )
 
 
+def add_history(
+    dossier: Dossier, *, actor: Any, action: str, now: datetime.datetime, note: str, data: dict
+) -> None:
+    """A history row for an action of another app that leaves the status as it is
+    (a fee recorded at the desk), in the caller's transaction."""
+    _history(dossier, actor, action, dossier.status, now, note, data).save(force_insert=True)
+
+
 def _finish(
     dossier: Dossier,
     *,

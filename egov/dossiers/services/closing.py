@@ -226,11 +226,19 @@ def return_result(
     dossier: Dossier,
     channel: str = Channel.COUNTER,
     note: str = "",
+    fee_method: str = "cash",
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The receiving desk returns the result (at the counter, by post or online). An
-    early return notifies the applicant in advance (outbox event)."""
+    early return notifies the applicant in advance (outbox event).
+
+    Not while fees are due (Decree 61/2018/NĐ-CP art. 20; ``payments.rules
+    .check_fees_settled``), except the fees the procedure collects on return: those
+    are recorded now, paid by ``fee_method`` (cash or transfer), with their receipt."""
+    from egov.payments import rules as fee_rules
+    from egov.payments import services as fees
+
     now = _now(now)
     if channel not in Channel.values:
         raise DomainError(
@@ -243,6 +251,8 @@ def return_result(
         actor, dossier, Transition.RETURN_RESULT, Action.RETURN_RESULT, expected_version
     )
     _reception_desk(actor, dossier)
+    fee_rules.check_fees_settled(fees.due_before_return(dossier))
+    receipt = fees.collect_on_return(actor=actor, dossier=dossier, method=fee_method, now=now)
     early = engine.classify(now, dossier.due_at) == engine.Timeliness.EARLY
     if early:
         outbox.emit(
@@ -259,7 +269,11 @@ def return_result(
         from_status=from_status,
         now=now,
         note=note,
-        data={"channel": channel, "early": early},
+        data={
+            "channel": channel,
+            "early": early,
+            **({"receipt_number": receipt.receipt_number} if receipt else {}),
+        },
         fields=["returned_at", "return_channel"],
     )
 

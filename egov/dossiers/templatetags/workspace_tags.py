@@ -128,6 +128,7 @@ EVENT_LABELS = {
     "complete_task": _l("Hoàn thành phần việc liên thông"),
     "record_result": _l("Ghi nhận kết quả"),
     "return_result": _l("Trả kết quả"),
+    "record_payment": _l("Thu phí, lệ phí"),
 }
 
 

@@ -138,6 +138,16 @@ class Desk:
         form.close()
         return text
 
+    def receipt(self) -> str:
+        """The text of the receipt the page offers to print now (after a payment)."""
+        href = self.page.locator(".receipts a.button.primary").first.get_attribute("href")
+        sheet = self.context.new_page()
+        sheet.goto(f"{self.server}{href}")
+        text = sheet.inner_text("body")
+        sheet.screenshot(path=str(ARTIFACTS / f"{self.journey}-receipt.png"), full_page=True)
+        sheet.close()
+        return text
+
 
 def _exactly(label: str):
     return re.compile(rf"^\s*{re.escape(label)}(\s+Alt\+\w)?\s*$")

@@ -22,6 +22,7 @@ from egov.dossiers.lifecycle import Status, Transition
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import ComponentInput
 from egov.dossiers.tests.factories import pdf_bytes
+from egov.payments.services import record_payment
 
 HEAD_PROCEDURE = "1.004199"  # district, 10 days: desk, specialist, head, leader, desk
 SHORT_PROCEDURE = "2.000720"  # district, 3 days: desk, specialist, leader, desk
@@ -113,6 +114,13 @@ def _dossiers(u) -> dict[str, Dossier]:
             services.advance(actor=head, dossier=d)
         out[f"{tag}:leader"] = Dossier.objects.get(pk=d.pk)
         if tag == "short":
+            # Its fee is paid before the result is returned: first owed, then paid.
+            d = services.advance(actor=spec, dossier=forwarded())
+            out["short:finished_unpaid"] = services.record_result(actor=lead, dossier=d)
+            d = services.advance(actor=spec, dossier=forwarded())
+            d = services.record_result(actor=lead, dossier=d)
+            record_payment(actor=desk, dossier=d, method="transfer", reference="FT123")
+            out["short:finished_paid"] = d
             continue
         d = online()
         out["reception_supplement"] = services.request_reception_supplement(
@@ -191,7 +199,13 @@ def _sample(name: str, s: checks.Situation) -> list[dict]:
             "withdraw": {"reason": ""},
             "record_result": {"note": "Đồng ý", "names": []},
             "attach_file": {"component": d.components.order_by("pk").first().pk},
-            "return_result": {"channel": "counter", "note": ""},
+            "return_result": {"channel": "counter", "note": "", "fee_method": "cash"},
+            "record_payment": {
+                "method": "cash",
+                "reference": "",
+                "exemption_reason": "",
+                "payer_name": "",
+            },
         }.get(name, reason)
     ]
 
@@ -254,6 +268,16 @@ def test_every_action_offered_succeeds_and_every_refused_one_is_not_offered():
     head = actions.offered_names(users["chomoi.truongphong"], dossiers["long:head"])
     assert "advance" in head and "record_result" not in head
     assert dossiers["finished"].status == Status.FINISHED
+    # Fees: the desk is not offered the return while the fee is owed (2.000720 collects
+    # before), it is once paid, and when the procedure collects on return (1.004199).
+    desk = users["chomoi.motcua"]
+    unpaid = actions.offered_names(desk, dossiers["short:finished_unpaid"])
+    assert "record_payment" in unpaid and "return_result" not in unpaid
+    paid = actions.offered_names(desk, dossiers["short:finished_paid"])
+    assert "return_result" in paid and "record_payment" not in paid
+    on_return = actions.offered_names(desk, dossiers["finished"])
+    assert {"return_result", "record_payment"} <= set(on_return)
+    assert dossiers["returned"].fee_paid == dossiers["returned"].fee_due == 50_000
 
 
 def test_the_api_has_one_endpoint_per_action_with_its_version_rule():

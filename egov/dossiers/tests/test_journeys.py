@@ -5,6 +5,7 @@ huyện Chợ Mới using only the pages, and the other ways a dossier ends or p
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.core.models import OutboxEvent
 from egov.dossiers import services
@@ -26,8 +27,13 @@ pytestmark = pytest.mark.usefixtures("committed_db")
 @pytest.fixture
 def version(committed_db):
     return district_procedure(
-        "2.000720", workflows=[{"agency": "", "tier": "", "steps": review_workflow()}]
+        "2.000720",
+        workflows=[{"agency": "", "tier": "", "steps": review_workflow()}],
+        fees=[FEE],
     )
+
+
+FEE = {"name": "Lệ phí đăng ký", "amount": 100_000, "collector": "", "note": ""}
 
 
 def _receive_at_counter(desk: Desk, version, outcome: str, reason: str = "", missing=()):
@@ -92,6 +98,16 @@ def test_counter_to_return_through_every_role(person, version, tmp_path):
 
     assert desk.count("to_return") == 1
     desk.open(code)
+    # The fee is owed: the desk is told what, and not offered the return yet.
+    fees = desk.page.inner_text(".fees")
+    assert "còn phải nộp 100.000 đ" in fees and "chưa nộp phí" in fees
+    assert "Trả kết quả" not in desk.buttons()
+    desk.act("Thu phí, lệ phí", pick={"method": "cash"})
+    receipt = desk.receipt()
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in receipt and code in receipt
+    assert "100.000 đồng" in receipt and "Một trăm nghìn đồng" in receipt
+    assert "đã nộp phí" in desk.page.inner_text(".fees")
+    desk.shot("fee-paid")
     desk.act("Trả kết quả", pick={"channel": "counter"})
     desk.expect_status("Đã trả kết quả")
     assert "ket-qua.pdf" in desk.page.inner_text("main")
@@ -194,3 +210,31 @@ def test_refusal_after_appraisal(person, people, version):
     desk.open(dossier.code)
     desk.act("Trả kết quả")
     desk.expect_status("Đã trả kết quả")
+    # A refusal is handed over without collecting the fee (it is for the service).
+    assert Dossier.objects.get(pk=dossier.pk).fee_paid == 0
+
+
+def test_fee_exempted_with_a_reason_then_returned(person, people, version, tmp_path):
+    dossier = services.advance(actor=people.specialist, dossier=_at_specialist(people, version))
+    dossier = services.advance(actor=people.department_head, dossier=dossier)
+    services.record_result(actor=people.agency_leader, dossier=dossier)
+    desk = person("desk_officer")
+    desk.open(dossier.code)
+    # An exemption without its reason: the message is next to the form, nothing written.
+    desk.act("Thu phí, lệ phí", pick={"method": "exempt"})
+    box = desk.page.locator("#act-record_payment")
+    expect(box.locator(".ws-error")).to_contain_text("lý do (căn cứ) miễn")
+    assert "chưa nộp phí" in desk.page.inner_text(".fees")
+    desk.shot("exemption-refused")
+    box.locator('select[name="method"]').select_option("exempt")
+    box.locator('[name="exemption_reason"]').fill("Hộ nghèo theo Nghị định 07/2021/NĐ-CP")
+    with desk.page.expect_navigation():
+        box.locator("button[type=submit]").click()
+    receipt = desk.receipt()
+    assert "Hộ nghèo" in receipt and dossier.code in receipt
+    fees = desk.page.inner_text(".fees")
+    assert "miễn phí" in fees and "Hộ nghèo" in fees
+    desk.act("Trả kết quả")
+    desk.expect_status("Đã trả kết quả")
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    assert (fresh.fee_paid, fresh.fee_exempted) == (0, 100_000)

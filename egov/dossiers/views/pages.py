@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,6 +21,7 @@ from egov.dossiers.lifecycle import Status
 from egov.dossiers.views import actions
 from egov.dossiers.views.common import clock, officer_required, printable_forms
 from egov.dossiers.webforms import SearchForm
+from egov.payments.queries import fee_summary, payments_of
 
 PAGE_SIZE = 25
 # Queues shown first to each role; the others follow.
@@ -155,6 +159,9 @@ def _detail_context(request, dossier, *, error=None, error_action="", post=None)
         "missing_rows": missing_rows,
         "forms": printable_forms(dossier, components),
         "print_now": request.GET.get("in", ""),
+        "fees": fee_summary(dossier),
+        "payments": list(payments_of(request.user, dossier) or []),
+        "receipt_now": request.GET.get("bien-lai", ""),
         "error": error,
         "error_action": error_action,
         "post": post,
@@ -185,7 +192,19 @@ ACTION_DONE = {
     "request_supplement": (N_("Đã yêu cầu bổ sung hồ sơ."), "02"),
     "refuse": (N_("Đã từ chối giải quyết hồ sơ."), "03"),
     "apologise_late": (N_("Đã hẹn lại ngày trả kết quả."), "04"),
+    "record_payment": (N_("Đã ghi nhận khoản nộp phí, lệ phí: hãy in biên lai."), ""),
 }
+
+
+def _receipt_of(key: str, result: Any) -> str:
+    """The receipt a fee action just issued (to print now), or ""."""
+    if key == "record_payment":
+        return result.receipt_number
+    if key == "return_result" and result.fee_paid:
+        last = result.payments.order_by("-id").first()
+        if last is not None and last.received_at == result.returned_at:
+            return last.receipt_number
+    return ""
 
 
 @require_POST
@@ -196,7 +215,7 @@ def dossier_action(request, code: str, key: str):
         raise Http404("no such dossier")
     components = list(dossier.components.all())
     try:
-        actions.perform(key, request, dossier, components)
+        result = actions.perform(key, request, dossier, components)
     except KeyError:
         raise Http404("no such action") from None
     except DomainError as error:
@@ -211,4 +230,6 @@ def dossier_action(request, code: str, key: str):
     done, form_no = ACTION_DONE.get(key, (N_("Đã cập nhật hồ sơ."), ""))
     messages.success(request, _(done))
     url = reverse("dossiers:dossier", kwargs={"code": code})
+    if receipt := _receipt_of(key, result):
+        return redirect(f"{url}?{urlencode({'bien-lai': receipt})}")
     return redirect(f"{url}?in={form_no}" if form_no else url)

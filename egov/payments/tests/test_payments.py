@@ -108,7 +108,7 @@ def test_a_payment_moves_the_dossier_version_on(people, dossier):
     [
         ({"method": "cheque", "amount": 1}, "payment_method_invalid", "method"),
         ({"method": Method.CASH, "amount": 0}, "amount_invalid", "amount"),
-        ({"method": Method.CASH, "amount": None}, "amount_invalid", "amount"),
+        ({"method": Method.CASH, "amount": -5}, "amount_invalid", "amount"),
         ({"method": Method.CASH, "amount": 125_001}, "amount_over_due", "amount"),
         (
             {"method": Method.EXEMPT, "exemption_reason": " "},
@@ -140,6 +140,8 @@ def test_an_exemption_with_its_reason_settles_everything_without_money(people, d
         "paid": 0,
         "exempted": 125_000,
         "outstanding": 0,
+        "on_return": 0,
+        "before_return": 0,
         "settled": True,
     }
 
