@@ -24,7 +24,7 @@ def _throttled(request) -> bool:
 
 
 def lookup_form(request):
-    code = request.GET.get("code", "").strip()
+    code = request.GET.get("code", "").strip().upper()
     if code and len(code) <= MAX_CODE:
         return redirect(reverse("dossiers_public:result", args=[code]))
     return render(
@@ -36,7 +36,7 @@ def lookup_form(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup_result(request, code: str):
-    code = code.strip()
+    code = code.strip().upper()
     if _throttled(request):
         return render(
             request, "dossiers/public/lookup.html", {"code": code, "throttled": True}, status=429

@@ -170,7 +170,7 @@ class PublicDossierLookup(APIView):
 
     @extend_schema(responses=PublicDossierSerializer)
     def get(self, request, code: str):
-        dossier = queries.public_lookup(code.strip())
+        dossier = queries.public_lookup(code.strip().upper())
         if dossier is None:
             raise not_found(code)
         # The dict as is: the serializer documents it; detail keys must stay absent.
@@ -182,7 +182,7 @@ class PublicDossierLookup(APIView):
         summary="The details of a dossier, with the applicant's ID number or phone",
     )
     def post(self, request, code: str):
-        code = code.strip()
+        code = code.strip().upper()
         proof = LookupProofSerializer(data=request.data)
         proof.is_valid(raise_exception=True)
         given = {"id_number": "", "phone": "", **proof.validated_data}

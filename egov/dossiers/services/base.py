@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
 from egov.catalog.models import ProcedureVersion, WorkflowStep
+from egov.catalog.text import normalise
 from egov.core import audit, outbox
 from egov.core.errors import DomainError, NotPermitted
 from egov.core.permissions import Action, require
@@ -332,6 +333,7 @@ def _applicant_fields(applicant: dict[str, Any]) -> dict[str, Any]:
     return {
         "applicant_type": applicant.get("type", "citizen"),
         "applicant_name": applicant["name"].strip(),
+        "applicant_search": normalise(applicant["name"])[:255],
         "applicant_id_number": applicant.get("id_number", ""),
         "applicant_tax_code": applicant.get("tax_code", ""),
         "applicant_birth_date": applicant.get("birth_date"),

@@ -120,7 +120,9 @@ def search(request):
             services.record_search_read(
                 actor=request.user, shown=page.object_list, count=page.paginator.count
             )
-        if page.paginator.count == 1 and d["q"] and page.object_list[0].code == d["q"].strip():
+        typed = request.headers.get("HX-Request") == "true"  # as the officer types
+        code = d["q"].strip().upper()
+        if not typed and page.paginator.count == 1 and page.object_list[0].code == code:
             # A scanned or typed code goes straight to its dossier.
             return redirect("dossiers:dossier", code=page.object_list[0].code)
     query = get.copy()

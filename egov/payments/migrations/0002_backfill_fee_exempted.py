@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("payments", "0001_initial"),
-        ("dossiers", "0009_fee_exempted"),
+        ("dossiers", "0007_fee_exempted"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

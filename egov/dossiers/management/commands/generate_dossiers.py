@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime
+import functools
 import random
 import sys
 import time
@@ -38,7 +39,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from egov.catalog.text import normalise
+
 UTC = datetime.UTC
+
+
+@functools.cache
+def _search_key(name: str) -> str:
+    """``Dossier.applicant_search`` of a name (the pool of names is small)."""
+    return normalise(name)[:255]
+
 
 DOSSIER_COLUMNS = [
     "id",
@@ -51,6 +61,7 @@ DOSSIER_COLUMNS = [
     "outcome",
     "applicant_type",
     "applicant_name",
+    "applicant_search",
     "applicant_id_number",
     "applicant_tax_code",
     "applicant_birth_date",
@@ -808,6 +819,7 @@ class _RowMaker:
             outcome,
             kind,
             name,
+            _search_key(name),
             id_number,
             tax,
             born,
