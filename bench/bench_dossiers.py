@@ -37,7 +37,7 @@ QUEUE_GOAL = 0.050
 DETAIL_GOAL = 0.030
 SEARCH_GOAL = 0.100
 LOOKUP_GOAL = 0.5  # x ping
-SUBMIT_GOAL = 0.4  # x insert-one
+SUBMIT_GOAL = 0.25  # x insert-one (issue 13)
 CSRF = "benchcsrfsecret0123456789abcdefg"  # 32 characters, as Django's cookie secret
 DESK_QUEUES = ["to_receive", "to_forward", "to_return", "due_soon", "overdue", "waiting_supplement"]
 SPEC_QUEUES = ["to_process", "due_soon", "overdue", "waiting_supplement"]
@@ -579,7 +579,7 @@ def run(ctx) -> list:
                 unit="req/s",
                 baseline_name="POST /bench/insert-one, 8 connections",
                 baseline_value=baseline,
-                goal=">= 0.4 x insert-one",
+                goal=">= 0.25 x insert-one",
                 ok=rps >= SUBMIT_GOAL * baseline and not result["errors"],
                 note=f"submission p50 {result.get('p50', 0) * 1000:.0f} ms, "
                 f"p99 {result.get('p99', 0) * 1000:.0f} ms, {result['errors']} non-2xx",

@@ -320,3 +320,31 @@ class ResultFile(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+def staged_file_name(instance: StagedUpload, filename: str) -> str:
+    return files.storage_name("staged", instance.content_type)
+
+
+class StagedUpload(models.Model):
+    """A scan chosen in the reception form that was sent back (a missing field, a
+    warning to confirm): kept server-side so that the officer does not choose it again,
+    and used when the form is sent again (``services.staging``). Only its owner can use
+    it; it is deleted once used, and a day later if never used."""
+
+    token = models.CharField(max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=staged_file_name, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"], name="staged_owner_created")]
+        verbose_name = "tệp tạm khi tiếp nhận (staged upload)"
+        verbose_name_plural = "tệp tạm khi tiếp nhận (staged uploads)"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -75,6 +76,11 @@ def _as_date(value: Any) -> datetime.date | None:
 
 
 def check_applicant(applicant: dict[str, Any]) -> None:
+    check_applicant_name(applicant)
+    check_applicant_identifier(applicant)
+
+
+def check_applicant_name(applicant: dict[str, Any]) -> None:
     if not (applicant.get("name") or "").strip():
         raise DomainError(
             "required",
@@ -82,6 +88,11 @@ def check_applicant(applicant: dict[str, Any]) -> None:
             "Applicant name is required.",
             field="applicant.name",
         )
+
+
+def check_applicant_identifier(applicant: dict[str, Any]) -> None:
+    """A citizen's ID (CCCD, checked against the date of birth and sex entered) or a
+    business's tax code."""
     kind = applicant.get("type", "citizen")
     if kind == "citizen":
         try:
@@ -427,3 +438,106 @@ def check_online_submitter(
         check_account_business(identity, applicant)
     else:
         check_account_holder(identity, applicant)
+
+
+def problems(*checks: Callable[[], None]) -> list[DomainError]:
+    """Every refusal of ``checks`` at once (a form shows them all next to their fields,
+    where a service stops at the first)."""
+    found = []
+    for check in checks:
+        try:
+            check()
+        except DomainError as error:
+            found.append(error)
+    return found
+
+
+def _same_person_name(a: str, b: str) -> bool:
+    """Names compared as written, but for case and spacing ("Lan" and "Lân" differ)."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def identity_warnings(
+    applicant: dict[str, Any],
+    earlier: list[tuple[str, datetime.date | None]],
+    open_codes: list[str],
+) -> list[dict[str, Any]]:
+    """What the desk must confirm before receiving (DOMAIN.md section 11): the ID number
+    was used in earlier dossiers with another name or date of birth (``earlier``: the
+    (name, date of birth) pairs on record), or the same person asks for the same
+    procedure while earlier dossiers are still open (``open_codes``). Warnings, not
+    refusals: a name can be corrected, a person may really apply twice."""
+    warnings: list[dict[str, Any]] = []
+    name = (applicant.get("name") or "").strip()
+    born = _as_date(applicant.get("birth_date"))
+    names = sorted({n for n, _ in earlier if n and not _same_person_name(n, name)})
+    births = sorted({b for _, b in earlier if b and born and b != born})
+    if names or births:
+        known = ", ".join(names[:3]) if names else name
+        dates = ", ".join(b.strftime("%d/%m/%Y") for b in births[:3])
+        warnings.append(
+            {
+                "code": "applicant_identity_mismatch",
+                "field": "applicant.id_number",
+                "message": "Số CCCD này đã dùng trong hồ sơ trước với "
+                + (f"họ tên «{known}»" if names else "")
+                + (" và " if names and births else "")
+                + (f"ngày sinh {dates}" if births else "")
+                + ": hãy kiểm tra giấy tờ của người nộp.",
+                "message_en": "This ID number was used in earlier dossiers with "
+                + (f"the name «{known}»" if names else "")
+                + (" and " if names and births else "")
+                + (f"the date of birth {dates}" if births else "")
+                + ": check the applicant's papers.",
+                "names": names[:3],
+                "birth_dates": [b.isoformat() for b in births[:3]],
+            }
+        )
+    if open_codes:
+        codes = ", ".join(open_codes)
+        warnings.append(
+            {
+                "code": "duplicate_open_dossier",
+                "field": "procedure",
+                "message": f"Người này đang có hồ sơ cùng thủ tục chưa giải quyết xong: {codes}.",
+                "message_en": f"This person has an open dossier of the same procedure: {codes}.",
+                "dossiers": open_codes,
+            }
+        )
+    return warnings
+
+
+def check_warnings_confirmed(warnings: list[dict[str, Any]], confirmed: bool) -> None:
+    """409 ``confirmation_required`` listing the warnings, until the officer confirms
+    (``confirm_warnings``)."""
+    if warnings and not confirmed:
+        raise Conflict(
+            "confirmation_required",
+            " ".join(w["message"] for w in warnings)
+            + " Đánh dấu «Đã kiểm tra, vẫn tiếp nhận» để tiếp tục.",
+            " ".join(w["message_en"] for w in warnings)
+            + " Tick «Checked, receive anyway» (confirm_warnings) to go on.",
+            field="confirm_warnings",
+            details={"warnings": warnings},
+        )
+
+
+def check_online_files(components: list[Any]) -> None:
+    """Every file of an online dossier belongs to a component of the procedure (or is
+    the authorisation of a representative): a file on a free line would be shown to the
+    desk while the checklist says its component is missing. All such lines at once."""
+    stray = [
+        index
+        for index, item in enumerate(components)
+        if item.file is not None and not item.component_id and not _is_authorisation(item.name)
+    ]
+    if stray:
+        raise DomainError(
+            "file_component_unknown",
+            "Tệp không thuộc thành phần nào của thủ tục: hãy chọn thành phần hồ sơ "
+            f"(dòng {', '.join(str(i + 1) for i in stray)}).",
+            "A file belongs to no component of the procedure: give its component_id "
+            f"(line {', '.join(str(i + 1) for i in stray)}).",
+            field=f"components[{stray[0]}].component_id",
+            details={"lines": stray},
+        )

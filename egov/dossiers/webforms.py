@@ -88,12 +88,14 @@ def _count(data, key: str) -> int:
         return 0
 
 
-def checklist_from(data, files, components) -> tuple[list[ComponentInput], list[int]]:
+def checklist_from(data, files, components, staged=None) -> tuple[list[ComponentInput], list[int]]:
     """The checklist as the services take it, and the ids ticked as missing.
 
     Row fields: ``c<id>-originals``, ``c<id>-certified``, ``c<id>-photocopies``,
     ``c<id>-file``; ``missing`` lists the ids ticked "thiếu". A row ticked missing is
-    not handed in, whatever its counts say."""
+    not handed in, whatever its counts say. ``staged``: files kept from an earlier
+    send of the form, by component id, used where no new file was chosen."""
+    staged = staged or {}
     missing = {int(m) for m in data.getlist("missing") if str(m).isdigit()}
     items = []
     for c in components:
@@ -104,7 +106,7 @@ def checklist_from(data, files, components) -> tuple[list[ComponentInput], list[
             originals=_count(data, f"c{c.pk}-originals"),
             certified_copies=_count(data, f"c{c.pk}-certified"),
             photocopies=_count(data, f"c{c.pk}-photocopies"),
-            file=files.get(f"c{c.pk}-file"),
+            file=files.get(f"c{c.pk}-file") or staged.get(c.pk),
         )
         if item.provided:
             items.append(item)

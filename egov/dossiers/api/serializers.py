@@ -300,6 +300,12 @@ class ReceiveSerializer(InputSerializer):
     processing_agency = serializers.CharField(max_length=13, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     sets = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    confirm_warnings = serializers.BooleanField(
+        default=False,
+        help_text="the desk checked the warnings of a first try (409 confirmation_required: "
+        "the ID number used earlier with another name or date of birth, an open dossier of "
+        "the same procedure) and receives anyway",
+    )
 
 
 class SubmitOnlineSerializer(InputSerializer):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from egov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from egov.core.inputs import QueryParams
-from egov.dossiers import queries, services
+from egov.dossiers import queries, rules, services
 from egov.dossiers.api import output
 from egov.dossiers.api.common import (
     agency_by_code,
@@ -63,6 +63,11 @@ class DossierCollection(generics.ListAPIView):
     def post(self, request):
         data = ReceiveSerializer.check(document(request))
         processing = data.get("processing_agency")
+        if data["outcome"] != "refused":
+            warnings = services.reception_warnings(
+                procedure_code=data["procedure"], applicant=dict(data["applicant"])
+            )
+            rules.check_warnings_confirmed(warnings, data["confirm_warnings"])
         dossier = services.receive(
             actor=request.user,
             procedure_code=data["procedure"],

@@ -11,6 +11,7 @@ The functions live in ``reception``, ``processing`` and ``closing``; shared piec
 ``base``. Import them from here: ``from egov.dossiers import services``.
 """
 
+from egov.dossiers.services import staging
 from egov.dossiers.services.base import ComponentInput, next_code
 from egov.dossiers.services.closing import (
     apologise_late,
@@ -40,6 +41,7 @@ from egov.dossiers.services.reception import (
     accept,
     attach_file,
     receive,
+    reception_warnings,
     refuse_at_reception,
     request_reception_supplement,
     submit_online,
@@ -61,6 +63,7 @@ __all__ = [
     "next_code",
     "open_dossier",
     "receive",
+    "reception_warnings",
     "record_dossier_read",
     "record_search_read",
     "record_result",
@@ -71,6 +74,7 @@ __all__ = [
     "request_supplement",
     "return_result",
     "send_back",
+    "staging",
     "stop",
     "submit_online",
     "supply",

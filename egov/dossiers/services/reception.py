@@ -13,7 +13,7 @@ from egov.core.permissions import Action
 from egov.directory.models import Agency
 from egov.dossiers import files as dossier_files
 from egov.dossiers import rules
-from egov.dossiers.lifecycle import Status, Transition, check_transition
+from egov.dossiers.lifecycle import OPEN_STATES, Status, Transition, check_transition
 from egov.dossiers.models import (
     Channel,
     Dossier,
@@ -65,6 +65,7 @@ def submit_online(
     rules.check_online_submitter(actor, applicant, components, representative=representative)
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, Channel.ONLINE)
+    rules.check_online_files(components)
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
     dossier = Dossier(
@@ -350,3 +351,21 @@ def attach_file(
             "replaced": replaced,
         },
     )
+
+
+def reception_warnings(*, procedure_code: str, applicant: dict[str, Any]) -> list[dict]:
+    """What the desk must confirm before receiving (``rules.identity_warnings``): read
+    from the dossiers with the same ID number (an indexed column), at most a few."""
+    id_number = (applicant.get("id_number") or "").strip()
+    if applicant.get("type", "citizen") != "citizen" or not id_number:
+        return []
+    same = Dossier.objects.filter(applicant_id_number=id_number)
+    earlier = list(
+        same.values_list("applicant_name", "applicant_birth_date").distinct().order_by()[:20]
+    )
+    open_codes = list(
+        same.filter(procedure_version__procedure__code=procedure_code, status__in=list(OPEN_STATES))
+        .order_by("-submitted_at")
+        .values_list("code", flat=True)[:5]
+    )
+    return rules.identity_warnings(applicant, earlier, open_codes)

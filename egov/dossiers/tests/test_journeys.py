@@ -238,3 +238,30 @@ def test_fee_exempted_with_a_reason_then_returned(person, people, version, tmp_p
     desk.expect_status("Đã trả kết quả")
     fresh = Dossier.objects.get(pk=dossier.pk)
     assert (fresh.fee_paid, fresh.fee_exempted) == (0, 100_000)
+
+
+def test_the_reception_form_keeps_the_scan_after_an_error(person, version, tmp_path):
+    desk = person("desk_officer")
+    page = desk.page
+    desk.go("/mot-cua/tiep-nhan/")
+    with page.expect_response(lambda r: "/tiep-nhan/thanh-phan/" in r.url):
+        page.select_option("#id_procedure", version.code)
+    page.wait_for_selector("#checklist [data-row]")
+    first = version.components.order_by("pk").first()
+    page.set_input_files(f'input[name="c{first.pk}-file"]', result_file(tmp_path))
+    page.fill("#id_id_number", "006090001")  # too short; and no name
+    with page.expect_navigation():
+        page.click('.outcome button[value="complete"]')
+    # Both errors at once, each next to its field; the scan is still attached.
+    expect(page.locator(".fld.has-error", has=page.locator("#id_name"))).to_contain_text(
+        "Thiếu họ tên"
+    )
+    expect(page.locator(".fld.has-error", has=page.locator("#id_id_number"))).to_be_visible()
+    expect(page.locator(f'[data-staged="{first.pk}"]')).to_contain_text("ket-qua.pdf")
+    desk.shot("kept")
+    page.fill("#id_name", "Nông Văn Dũng")
+    page.fill("#id_id_number", "006090001122")
+    with page.expect_navigation():
+        page.click('.outcome button[value="complete"]')
+    desk.expect_status("Đã tiếp nhận")
+    assert "ket-qua.pdf" in page.inner_text("main")

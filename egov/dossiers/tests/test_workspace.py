@@ -217,9 +217,10 @@ def test_invalid_cccd_shows_the_bilingual_error_and_creates_nothing(desk, versio
     response = desk.post(RECEPTION, reception_post(version, id_number="12345"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert response.context["error"].code == "id_number_invalid"
-    assert response.context["error"].message in html
-    assert response.context["error"].message_en in html
+    problem = response.context["field_errors"]["id_number"]
+    assert problem.code == "id_number_invalid"
+    assert problem.message in html
+    assert problem.message_en in html
     assert 'class="field-error"' in html
     assert "Nông Văn Dũng" in html  # what was typed is kept
     assert not Dossier.objects.exists()

@@ -22,7 +22,8 @@ from egov.catalog.queries import public_versions
 from egov.catalog.text import normalise
 from egov.core.errors import DomainError
 from egov.directory import services as directory_services
-from egov.dossiers import services
+from egov.dossiers import rules, services
+from egov.dossiers.services import staging
 from egov.dossiers.views.common import officer_required, reception_form_number
 from egov.dossiers.webforms import SERVICE_FIELDS, ReceptionForm, checklist_from
 
@@ -89,10 +90,49 @@ def _initial_row(component, data) -> dict:
     }
 
 
-def _checklist_rows(version, data=None) -> list[dict]:
+def _checklist_rows(version, data=None, kept=None) -> list[dict]:
     if version is None:
         return []
-    return [_initial_row(c, data) for c in version.components.all()]
+    kept = kept or {}
+    return [
+        {**_initial_row(c, data), "staged": kept.get(c.pk), "file_field": f"c{c.pk}-file"}
+        for c in version.components.all()
+    ]
+
+
+# Form field of each service check a reception form runs before sending.
+def _problems(form, version, items, outcome) -> dict[str, DomainError]:
+    """Every problem of the form at once, by form field: the services' checks of the
+    applicant, the mandatory components and the reason, next to the form's own
+    errors (the service itself stops at the first)."""
+    applicant = form.applicant() if form.is_valid() else _typed_applicant(form)
+    checks = [
+        lambda: rules.check_applicant_name(applicant),
+        lambda: rules.check_applicant_identifier(applicant),
+    ]
+    if version is not None and outcome == "complete":
+        provided = {i.component_id for i in items}
+        checks.append(lambda: rules.check_mandatory_components(version, provided))
+    if outcome == "refused":
+        checks.append(lambda: rules.check_reason(form.data.get("reason", "")))
+    found = {}
+    for problem in rules.problems(*checks):
+        name = SERVICE_FIELDS.get(problem.field or "", problem.field or "")
+        problem.form_field = name
+        found.setdefault(name, problem)
+    return found
+
+
+def _typed_applicant(form) -> dict:
+    """The applicant as typed, for the checks, when the form itself has errors."""
+    data = form.data
+    cleaned = getattr(form, "cleaned_data", {})
+    return {
+        "type": "citizen",
+        "name": data.get("name", ""),
+        "id_number": (data.get("id_number") or "").strip(),
+        "birth_date": cleaned.get("birth_date"),
+    }
 
 
 # Posts of the form that receive nothing: load the checklist, look the applicant up.
@@ -139,20 +179,39 @@ def reception(request):
     _desk_only(request.user)
     q = request.POST.get("procedure_q", request.GET.get("procedure_q", ""))
     error = None
+    field_errors: dict[str, DomainError] = {}
+    warnings: list[dict] = []
+    kept: dict = {}
     if request.method == "POST":
         form = ReceptionForm(request.POST)
         version = _version(request.POST.get("procedure", ""))
+        components = list(version.components.all()) if version else []
+        kept = staging.staged(actor=request.user, data=request.POST, components=components)
         if request.POST.get("step") == "lookup":
             form, error = _counter_lookup(request)
-        elif request.POST.get("step") != "load" and form.is_valid():
+        elif request.POST.get("step") != "load":
+            form_ok = form.is_valid()
             outcome = request.POST.get("outcome", "complete")
-            components = list(version.components.all()) if version else []
-            items, missing = checklist_from(request.POST, request.FILES, components)
+            items, missing = checklist_from(
+                request.POST,
+                request.FILES,
+                components,
+                staged={pk: staging.as_file(row) for pk, row in kept.items()},
+            )
             if outcome == "incomplete" and not missing:
                 # Nothing ticked "thiếu": the rows with nothing handed in are missing.
                 given = {i.component_id for i in items}
                 missing = [c.pk for c in components if c.pk not in given]
+            field_errors = _problems(form, version, items, outcome)
+            if form_ok and not field_errors and outcome != "refused":
+                warnings = services.reception_warnings(
+                    procedure_code=form.cleaned_data["procedure"], applicant=form.applicant()
+                )
+                if request.POST.get("confirm_warnings"):
+                    warnings = []
+        if request.POST.get("step") not in STEPS and form.is_valid() and not field_errors:
             try:
+                rules.check_warnings_confirmed(warnings, confirmed=False)
                 dossier = services.receive(
                     actor=request.user,
                     procedure_code=form.cleaned_data["procedure"],
@@ -172,6 +231,7 @@ def reception(request):
                     name = "components"
                 error.form_field = name
             else:
+                staging.discard(list(kept.values()))
                 number = reception_form_number(dossier.status)
                 messages.success(
                     request,
@@ -180,6 +240,13 @@ def reception(request):
                 )
                 url = reverse("dossiers:dossier", kwargs={"code": dossier.code})
                 return redirect(f"{url}?in={number}")
+        # Sent back: the scans just chosen are kept for the next send.
+        fresh, refused = staging.stage(
+            actor=request.user, files=request.FILES, components=components
+        )
+        kept.update(fresh)
+        for name, problem in refused.items():
+            field_errors.setdefault(name, problem)
         data = request.POST
     else:
         form = ReceptionForm(initial={"procedure": request.GET.get("procedure", "")})
@@ -195,6 +262,8 @@ def reception(request):
     status = 200 if error is None else error.status
     if request.method == "POST" and error is None and request.POST.get("step") not in STEPS:
         status = 400  # the form itself is invalid
+    if not focus and field_errors:
+        focus = next(iter(field_errors))
     return render(
         request,
         "dossiers/workspace/reception.html",
@@ -203,8 +272,10 @@ def reception(request):
             "versions": offered_versions(request.user, q),
             "procedure_q": q,
             "version": version,
-            "rows": _checklist_rows(version, data),
+            "rows": _checklist_rows(version, data, kept),
             "error": error,
+            "field_errors": field_errors,
+            "warnings": (error.details or {}).get("warnings", []) if error else [],
         },
         status=status,
     )
