@@ -65,7 +65,9 @@ class DossierCollection(generics.ListAPIView):
         processing = data.get("processing_agency")
         if data["outcome"] != "refused":
             warnings = services.reception_warnings(
-                procedure_code=data["procedure"], applicant=dict(data["applicant"])
+                actor=request.user,
+                procedure_code=data["procedure"],
+                applicant=dict(data["applicant"]),
             )
             rules.check_warnings_confirmed(warnings, data["confirm_warnings"])
         dossier = services.receive(

@@ -353,13 +353,17 @@ def attach_file(
     )
 
 
-def reception_warnings(*, procedure_code: str, applicant: dict[str, Any]) -> list[dict]:
+def reception_warnings(*, actor: Any, procedure_code: str, applicant: dict[str, Any]) -> list[dict]:
     """What the desk must confirm before receiving (``rules.identity_warnings``): read
-    from the dossiers with the same ID number (an indexed column), at most a few."""
+    from the dossiers with the same ID number (an indexed column), at most a few, and
+    only those the officer may see: a warning never shows another agency's applicant
+    data or dossier codes."""
+    from egov.dossiers.queries import visible
+
     id_number = (applicant.get("id_number") or "").strip()
     if applicant.get("type", "citizen") != "citizen" or not id_number:
         return []
-    same = Dossier.objects.filter(applicant_id_number=id_number)
+    same = visible(actor).filter(applicant_id_number=id_number)
     earlier = list(
         same.values_list("applicant_name", "applicant_birth_date").distinct().order_by()[:20]
     )

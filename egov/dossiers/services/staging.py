@@ -89,9 +89,13 @@ def discard(rows: list[StagedUpload]) -> None:
         transaction.on_commit(lambda n=name, s=storage: s.delete(n))
 
 
-def discard_stale(*, actor: Any, now: datetime.datetime | None = None) -> int:
-    """Delete the actor's staged scans older than ``KEPT_FOR``."""
+def discard_stale(*, actor: Any = None, now: datetime.datetime | None = None) -> int:
+    """Delete the staged scans older than ``KEPT_FOR`` (of ``actor``, or everyone's: the
+    housekeeping of ``manage.py serve``)."""
     now = now or timezone.now()
-    old = list(StagedUpload.objects.filter(owner=actor, created_at__lt=now - KEPT_FOR))
-    discard(old)
-    return len(old)
+    old = StagedUpload.objects.filter(created_at__lt=now - KEPT_FOR)
+    if actor is not None:
+        old = old.filter(owner=actor)
+    rows = list(old[:1000])
+    discard(rows)
+    return len(rows)

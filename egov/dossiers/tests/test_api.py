@@ -116,6 +116,7 @@ def test_creation_answers_show_the_dossier_as_stored(client, people, places, ver
             outcome="incomplete",
             components=[{"component_id": components[0], "originals": 1}],
             missing=components[1:],
+            confirm_warnings=True,  # the same person, the same procedure, still open
         ),
         reception_body(version, outcome="refused", reason="Không thuộc thẩm quyền"),
     ]

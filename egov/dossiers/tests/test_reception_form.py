@@ -216,3 +216,27 @@ def test_an_online_file_on_no_component_is_refused(client, people, places, versi
     assert error["code"] == "file_component_unknown"
     assert error["field"] == f"components[{extra}].component_id"
     assert Dossier.objects.count() == before
+
+
+def test_stale_staged_scans_are_deleted_by_the_housekeeping(desk, people, version):
+    first = version.components.first()
+    scan = SimpleUploadedFile("to-khai.pdf", pdf_bytes(), content_type="application/pdf")
+    desk.post(RECEPTION, {**reception_post(version, name=""), f"c{first.pk}-file": scan})
+    staged = StagedUpload.objects.get()
+    assert services.staging.discard_stale() == 0  # a fresh one stays
+    later = staged.created_at + services.staging.KEPT_FOR + datetime.timedelta(minutes=1)
+    assert services.staging.discard_stale(now=later) == 1
+    assert not StagedUpload.objects.exists()
+
+
+def test_a_warning_never_shows_another_agencys_dossiers(people, version):
+    _earlier(people, version, name="Nông Văn Dung")
+    applicant = {**APPLICANT, "id_number": "006090001122", "name": "Nông Văn Dũng"}
+    mine = services.reception_warnings(
+        actor=people.desk_officer, procedure_code=version.code, applicant=applicant
+    )
+    assert {w["code"] for w in mine} == {"applicant_identity_mismatch", "duplicate_open_dossier"}
+    elsewhere = services.reception_warnings(
+        actor=people.foreign_officer, procedure_code=version.code, applicant=applicant
+    )
+    assert elsewhere == []

@@ -205,7 +205,9 @@ def reception(request):
             field_errors = _problems(form, version, items, outcome)
             if form_ok and not field_errors and outcome != "refused":
                 warnings = services.reception_warnings(
-                    procedure_code=form.cleaned_data["procedure"], applicant=form.applicant()
+                    actor=request.user,
+                    procedure_code=form.cleaned_data["procedure"],
+                    applicant=form.applicant(),
                 )
                 if request.POST.get("confirm_warnings"):
                     warnings = []

@@ -164,13 +164,17 @@ class Command(BaseCommand):
         from django.db import connection
 
         from egov.core.idempotency import purge_expired
+        from egov.dossiers.services.staging import discard_stale
 
         try:
             deleted = purge_expired()
+            staged = discard_stale()
         except Exception as error:  # keep serving; the next round tries again
             self.stderr.write(f"housekeeping failed: {error}")
         else:
             if deleted:
                 self.stdout.write(f"housekeeping: {deleted} expired idempotency key(s) deleted")
+            if staged:
+                self.stdout.write(f"housekeeping: {staged} stale staged scan(s) deleted")
         finally:
             connection.close()
