@@ -126,10 +126,14 @@ def test_web_statements_start_no_parallel_workers_unless_told(db):
     from egov.env import database_from_url
 
     default = database_from_url("postgres://u:p@db:5432/egov")
-    assert default["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    assert default["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0 -c jit=off"
     given = database_from_url("postgres://u:p@db/egov?options=-c%20work_mem%3D64MB")
-    assert given["OPTIONS"]["options"] == ("-c max_parallel_workers_per_gather=0 -c work_mem=64MB")
+    assert given["OPTIONS"]["options"] == (
+        "-c max_parallel_workers_per_gather=0 -c jit=off -c work_mem=64MB"
+    )
     if connection.vendor == "postgresql":  # the running server took it
         with connection.cursor() as cursor:
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone() == ("0",)
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone() == ("off",)
