@@ -26,7 +26,7 @@ from egov.catalog.models import ProcedureVersion, WorkflowStep
 from egov.catalog.queries import _local_date, versions_with_items
 
 CACHE = "reference"
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: FeeItem.collected_on_return (issue 12)
 # Published versions do not change; a week bounds what a removed row leaves behind.
 TIMEOUT = 7 * 24 * 3600
 
@@ -65,8 +65,41 @@ def versions(pks: set[int] | list[int]) -> dict[int, ProcedureVersion]:
     return found
 
 
+def step_heads(pks: set[int] | list[int]) -> dict[int, WorkflowStep]:
+    """Workflow steps by primary key on their own (a step read with its version carries
+    the version's whole workflow when pickled), for list rows."""
+    keys = _keys("step-head", pks)
+    found = {keys[k]: v for k, v in _cache().get_many(list(keys), version=KEY_VERSION).items()}
+    missing = [pk for pk in keys.values() if pk not in found]
+    if missing:
+        rows = WorkflowStep.objects.in_bulk(missing)
+        found.update(rows)
+        keep = {f"catalog:step-head:{pk}": step for pk, step in rows.items()}
+        _cache().set_many(keep, timeout=TIMEOUT, version=KEY_VERSION)
+    return found
+
+
 def version(pk: int) -> ProcedureVersion:
     return versions([pk])[pk]
+
+
+def heads(pks: set[int] | list[int]) -> dict[int, ProcedureVersion]:
+    """Published versions by primary key with their procedure only, for lists (code
+    and name): a row of a queue page unpickles a small object, not the version with all
+    its items (which took most of a queue page's time at a million dossiers,
+    docs/performance-notes.md, eighth round). One query for the missing ones."""
+    keys = _keys("head", pks)
+    found = {keys[k]: v for k, v in _cache().get_many(list(keys), version=KEY_VERSION).items()}
+    missing = [pk for pk in keys.values() if pk not in found]
+    if missing:
+        rows = ProcedureVersion.objects.select_related("procedure").filter(pk__in=missing)
+        keep = {}
+        for head in rows:
+            found[head.pk] = head
+            if head.status != ProcedureVersion.Status.DRAFT:
+                keep[f"catalog:head:{head.pk}"] = head
+        _cache().set_many(keep, timeout=TIMEOUT, version=KEY_VERSION)
+    return found
 
 
 def steps(pks: set[int] | list[int]) -> dict[int, WorkflowStep]:

@@ -65,18 +65,23 @@ def visible(actor: Any) -> QuerySet[Dossier]:
     return scope(actor, Action.VIEW, Dossier.objects.all())
 
 
-def attach(dossiers: list[Dossier], agency_ids: set[int] | None = None) -> dict[int, Agency]:
+def attach(
+    dossiers: list[Dossier], agency_ids: set[int] | None = None, *, rows: bool = False
+) -> dict[int, Agency]:
     """Fill in what a list or page shows of each dossier (procedure version with its
     procedure, agencies, current step, assignee) without joining those tables in the
     dossier query: the versions and steps come from the catalogue cache (published
     versions never change), agencies and assignees in one query each. At a million
     dossiers PostgreSQL spends more time planning a nine-table join than running it
     (docs/performance-notes.md). Returns the agencies read (``agency_ids``: more to
-    read in the same query)."""
+    read in the same query). ``rows``: for list rows, the versions with their procedure
+    only (``catalog.cache.heads``), not with their items."""
     if not dossiers:
         return {}
-    versions = catalog_cache.versions({d.procedure_version_id for d in dossiers})
-    steps = catalog_cache.steps({d.current_step_id for d in dossiers if d.current_step_id})
+    read = catalog_cache.heads if rows else catalog_cache.versions
+    read_steps = catalog_cache.step_heads if rows else catalog_cache.steps
+    versions = read({d.procedure_version_id for d in dossiers})
+    steps = read_steps({d.current_step_id for d in dossiers if d.current_step_id})
     wanted = {d.receiving_agency_id for d in dossiers} | {d.processing_agency_id for d in dossiers}
     agencies = Agency.objects.in_bulk(wanted | (agency_ids or set()))
     assignees = {d.assignee_id for d in dossiers if d.assignee_id}

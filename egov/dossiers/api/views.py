@@ -108,7 +108,7 @@ class DossierCollection(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset().only(*output.LIST_COLUMNS))
-        queries.attach(page)
+        queries.attach(page, rows=True)
         if queries.searches_identity(request.query_params.get("q", "")):
             services.record_search_read(actor=request.user, shown=page, count=self.paginator.count)
         return self.get_paginated_response([output.list_item(d) for d in page])

@@ -74,7 +74,7 @@ def queue_list(request, name: str):
         raise Http404("no such queue")
     page = Paginator(queries.queue(request.user, name), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    queries.attach(page.object_list)
+    queries.attach(page.object_list, rows=True)
     return render(
         request,
         "dossiers/workspace/queue.html",
@@ -115,7 +115,7 @@ def search(request):
         )
         page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
         page.object_list = list(page.object_list)
-        queries.attach(page.object_list)
+        queries.attach(page.object_list, rows=True)
         if queries.searches_identity(d["q"]):
             services.record_search_read(
                 actor=request.user, shown=page.object_list, count=page.paginator.count
