@@ -218,23 +218,31 @@ def _queue_sizes(officers) -> str:
     return f"queue sizes of the first 3 agencies: {min(sizes):,}-{max(sizes):,} dossiers"
 
 
-def _detail_requests(officers, n: int = 300) -> list[tuple[str, str]]:
+def _sessions_by_agency(officers) -> dict[int, list[str]]:
+    by_agency: dict[int, list[str]] = {}
+    for session, agency, _role in officers:
+        by_agency.setdefault(agency, []).append(session)
+    return by_agency
+
+
+def _random_rows(rng: random.Random, k: int, fields: tuple[str, ...], **filters) -> list:
+    """Columns of about ``k`` dossiers drawn at random by id."""
     from django.db.models import Max, Min
 
     from egov.dossiers.models import Dossier
 
-    by_agency: dict[int, list[str]] = {}
-    for session, agency, _role in officers:
-        by_agency.setdefault(agency, []).append(session)
     bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(k)]
+    return list(Dossier.objects.filter(id__in=ids, **filters).values_list(*fields))
+
+
+def _detail_requests(officers, n: int = 300) -> list[tuple[str, str]]:
+    by_agency = _sessions_by_agency(officers)
     rng = random.Random(13)
     requests: list[tuple[str, str]] = []
     while len(requests) < n:
-        ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(4 * n)]
-        rows = Dossier.objects.filter(id__in=ids).values_list(
-            "code", "receiving_agency_id", "processing_agency_id"
-        )
-        for code, receiving, processing in rows:
+        fields = ("code", "receiving_agency_id", "processing_agency_id")
+        for code, receiving, processing in _random_rows(rng, 4 * n, fields):
             sessions = by_agency.get(receiving) or by_agency.get(processing)
             if sessions and len(requests) < n:
                 requests.append((f"/api/v1/dossiers/{code}/", rng.choice(sessions)))
@@ -248,23 +256,14 @@ def _search_requests(officers, n: int = 200) -> list[tuple[str, str]]:
     dossier (so that it is in their scope), first page with the count."""
     from urllib.parse import quote
 
-    from django.db.models import Max, Min
-
     from egov.catalog.text import normalise
-    from egov.dossiers.models import Dossier
 
-    by_agency: dict[int, list[str]] = {}
-    for session, agency, _role in officers:
-        by_agency.setdefault(agency, []).append(session)
-    bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    by_agency = _sessions_by_agency(officers)
     rng = random.Random(19)
     requests: list[tuple[str, str]] = []
     while len(requests) < n:
-        ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(4 * n)]
-        rows = Dossier.objects.filter(id__in=ids, applicant_type="citizen").values_list(
-            "applicant_name", "receiving_agency_id"
-        )
-        for name, receiving in rows:
+        fields = ("applicant_name", "receiving_agency_id")
+        for name, receiving in _random_rows(rng, 4 * n, fields, applicant_type="citizen"):
             sessions = by_agency.get(receiving)
             if sessions and len(requests) < n:
                 path = f"/api/v1/dossiers/?q={quote(normalise(name))}"
@@ -273,14 +272,7 @@ def _search_requests(officers, n: int = 200) -> list[tuple[str, str]]:
 
 
 def _lookup_lua(n: int = 2000) -> str:
-    from django.db.models import Max, Min
-
-    from egov.dossiers.models import Dossier
-
-    bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
-    rng = random.Random(17)
-    ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(n)]
-    codes = list(Dossier.objects.filter(id__in=ids).values_list("code", flat=True))
+    codes = [code for (code,) in _random_rows(random.Random(17), n, ("code",))]
     table = ",".join(f'"{c}"' for c in codes)
     return (
         f"local codes = {{{table}}}\n"
@@ -446,7 +438,8 @@ def _sequence_check(agency_code: str) -> str:
         cursor.execute(
             "SELECT c.last, (SELECT COUNT(*) FROM dossiers_dossier d WHERE d.code LIKE %s), "
             # The number's order, not the text's: past 9999 a day has 5 digits.
-            "(SELECT MAX(substr(d.code, %s)::int) FROM dossiers_dossier d WHERE d.code LIKE %s) "
+            "(SELECT MAX(CAST(substr(d.code, %s) AS INTEGER)) FROM dossiers_dossier d "
+            "WHERE d.code LIKE %s) "
             "FROM dossiers_dossiercounter c JOIN directory_agency a ON a.id = c.agency_id "
             "WHERE a.code = %s AND c.day = %s",
             [prefix + "%", len(prefix) + 1, prefix + "%", agency_code, today],

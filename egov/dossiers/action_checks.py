@@ -17,7 +17,7 @@ from egov.core.errors import DomainError
 from egov.core.permissions import DESK, Action, can
 from egov.dossiers import rules
 from egov.dossiers.lifecycle import allowed_from
-from egov.dossiers.models import DossierTask, Outcome
+from egov.dossiers.models import DossierTask
 from egov.dossiers.services.base import supplement_requests
 from egov.workdays import engine
 from egov.workdays import services as workdays
@@ -294,11 +294,13 @@ def may_collect(s: Situation) -> bool:
 def may_return(s: Situation) -> bool:
     """The desk returns the result once nothing is owed but what it collects on return
     (``payments.services.due_before_return``)."""
+    from egov.payments.services import due_before_return
+
     return (
         allows(s, "return_result")
         and s.desk
         and s.can(Action.RETURN_RESULT)
-        and (s.dossier.outcome == Outcome.REFUSED or fees_owed(s) - s.fee_on_return <= 0)
+        and due_before_return(s.dossier, s.fee_on_return) <= 0
     )
 
 

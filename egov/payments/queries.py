@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from egov.core.permissions import Action, can
-from egov.dossiers.models import Dossier, Outcome
+from egov.dossiers.models import Dossier
 from egov.payments.models import Payment
-from egov.payments.services import on_return, outstanding
+from egov.payments.services import due_before_return, on_return, outstanding
 
 
 def payments_of(actor: Any, dossier: Dossier) -> QuerySet[Payment] | None:
@@ -30,6 +30,6 @@ def fee_summary(dossier: Dossier) -> dict[str, int | bool]:
         "exempted": dossier.fee_exempted,
         "outstanding": owed,
         "on_return": collect,
-        "before_return": 0 if dossier.outcome == Outcome.REFUSED else owed - collect,
+        "before_return": due_before_return(dossier, collect),
         "settled": owed == 0,
     }

@@ -37,14 +37,16 @@ def on_return(dossier: Dossier) -> int:
     return min(fees.aggregate(total=Sum("amount"))["total"] or 0, owed)
 
 
-def due_before_return(dossier: Dossier) -> int:
+def due_before_return(dossier: Dossier, collected_on_return: int | None = None) -> int:
     """What must be paid (or exempted) before the result may be returned. Nothing for
     a refusal after appraisal: the fees are for the service rendered, and the notice of
     refusal (form 03) is handed over without them (what was paid is a refund, a later
     issue)."""
     if dossier.outcome == Outcome.REFUSED:
         return 0
-    return outstanding(dossier) - on_return(dossier)
+    if collected_on_return is None:
+        collected_on_return = on_return(dossier)
+    return outstanding(dossier) - collected_on_return
 
 
 def _next_receipt_number(agency_id: int, year: int) -> str:

@@ -17,27 +17,16 @@ from egov.dossiers import rules, services
 from egov.dossiers.models import Dossier, DossierComponent, StagedUpload
 from egov.dossiers.tests.factories import (
     APPLICANT,
-    district_procedure,
     full_checklist,
     pdf_bytes,
 )
-from egov.dossiers.tests.test_workspace import reception_post
+from egov.dossiers.tests.test_workspace import RECEPTION, desk, reception_post, version
+
+__all__ = ["desk", "version"]  # fixtures of test_workspace.py
 
 pytestmark = pytest.mark.django_db
 
-RECEPTION = "/mot-cua/tiep-nhan/"
 API = "/api/v1/dossiers/"
-
-
-@pytest.fixture
-def version(db):
-    return district_procedure()
-
-
-@pytest.fixture
-def desk(client, people):
-    client.force_login(people.desk_officer)
-    return client
 
 
 def _earlier(people, version, **applicant):
