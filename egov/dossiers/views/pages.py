@@ -162,7 +162,8 @@ def _detail_context(request, dossier, *, error=None, error_action="", post=None)
         "forms": printable_forms(dossier, components),
         "print_now": request.GET.get("in", ""),
         "fees": fee_summary(dossier),
-        "payments": list(payments_of(request.user, dossier) or []),
+        # Payments exist only where a fee is due (``payments.rules.check_something_due``).
+        "payments": list(payments_of(request.user, dossier) or []) if dossier.fee_due else [],
         "receipt_now": request.GET.get("bien-lai", ""),
         "error": error,
         "error_action": error_action,
