@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
     path("", include("egov.payments.urls")),
+    path("", include("egov.portal.urls")),
     path("", include("egov.dossiers.urls")),
     path("", include("egov.dossiers.public_urls")),
 ]
