@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from egov.core import views as core_views
+from egov.portal.views.mine import home as portal_home
 
 handler400 = "egov.core.views.bad_request"
 handler403 = "egov.core.views.permission_denied"
@@ -10,7 +11,7 @@ handler404 = "egov.core.views.page_not_found"
 handler500 = "egov.core.views.server_error"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("egov.core.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,10 +15,6 @@ from django.views.decorators.cache import never_cache
 from egov.core.models import WorkerHeartbeat
 
 
-def home(request):
-    return render(request, "core/home.html")
-
-
 def static_file(request, path):
     # Assets are found in the apps' static folders, so a one-machine install needs
     # neither collectstatic nor a web server in front.
