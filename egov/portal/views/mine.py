@@ -66,10 +66,39 @@ def signed_result(dossier):
     return signing_queries.signed_result(dossier)
 
 
+class ApplicantOffer:
+    """An action of the registry as the applicant reads it (the desk's label "Nhận hồ sơ
+    bổ sung" becomes "Gửi giấy tờ bổ sung"); everything else is the registry's."""
+
+    def __init__(self, offer):
+        self.offer = offer
+
+    def __getattr__(self, name):
+        return getattr(self.offer, name)
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        pair = APPLICANT_LABELS.get(self.offer.key)
+        if pair is None:
+            return self.offer.label
+        return pair[1] if (get_language() or "vi").startswith("en") else pair[0]
+
+
+APPLICANT_LABELS = {
+    "supply": ("Gửi giấy tờ bổ sung", "Send the missing papers"),
+    "supply_at_reception": ("Gửi giấy tờ bổ sung", "Send the missing papers"),
+    "withdraw": ("Rút hồ sơ", "Withdraw the dossier"),
+}
+
+
 def _context(request, dossier, *, error=None, error_action="", post=None, rating_errors=None):
     components = list(dossier.components.all())
     actions = [
-        o for o in offers(request.user, dossier, components, []) if o.key not in HIDDEN_ACTIONS
+        ApplicantOffer(o)
+        for o in offers(request.user, dossier, components, [])
+        if o.key not in HIDDEN_ACTIONS
     ]
     application = dossier.application_row
     events = list(dossier.events.all())
