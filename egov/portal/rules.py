@@ -14,12 +14,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy
 
 from egov.core.errors import DomainError
 from egov.dossiers.lifecycle import Status
 from egov.portal.models import Delivery
 
 PHONE = re.compile(r"^(\+84|84|0)\d{9,10}$")
+
+DELIVERY_LABELS = {
+    Delivery.ONLINE: gettext_lazy("Nhận kết quả điện tử trên Cổng dịch vụ công"),
+    Delivery.POST: gettext_lazy("Nhận kết quả qua bưu chính"),
+    Delivery.COUNTER: gettext_lazy("Nhận kết quả trực tiếp tại Bộ phận Một cửa"),
+}
 
 
 def check_applicant_account(actor: Any) -> None:

@@ -15,8 +15,8 @@ from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import district_procedure
 from egov.dossiers.tests.journeys import browser
 from egov.portal import services
-from egov.portal.tests.test_journey_apply import Citizen, citizen
 from egov.portal.tests.test_apply import pdf
+from egov.portal.tests.test_journey_apply import Citizen, citizen
 
 __all__ = ["browser", "citizen"]
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from egov.core import audit
 from egov.core.errors import DomainError
 from egov.portal import queries, rules, services
-from egov.portal.models import Application, Delivery
+from egov.portal.models import Application
 from egov.portal.views.common import applicant_required, take_pending
 from egov.workdays import services as workdays
 
@@ -192,7 +192,8 @@ def _context(request, application, version, step, errors, refused):
         "data": application.data,
         "errors": [*errors, *refused.values()],
         "field_errors": field_errors,
-        "deliveries": [(d, Delivery(d).label) for d in allowed],
+        "deliveries": [(d, rules.DELIVERY_LABELS[d]) for d in allowed],
+        "delivery_label": rules.DELIVERY_LABELS.get(application.delivery, ""),
         "components": [
             {"c": c, "file": files.get(c.pk), "error": field_errors.get(f"c{c.pk}-file")}
             for c in components

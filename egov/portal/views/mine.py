@@ -120,7 +120,7 @@ def _context(request, dossier, *, error=None, error_action="", post=None, rating
         "missing_rows": missing_components(dossier, components),
         "supplement": supplement if dossier.status in rules.SUPPLEMENT_STATES else None,
         "application": application,
-        "delivery": application.get_delivery_display() if application else "",
+        "delivery": rules.DELIVERY_LABELS.get(application.delivery, "") if application else "",
         "pay_url": pay_url(dossier.code) if "pay" in dossier.todo else "",
         "questions": _questions(),
         "error": error,

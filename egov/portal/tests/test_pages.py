@@ -1,0 +1,90 @@
+""" "My dossiers" and the applicant's dossier page (issue 14 point 4): every dossier of
+the person with its plain status, due date and what is expected of them; the same
+number of queries whatever the page holds; other people's dossiers are not found."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from egov.dossiers import services as dossier_services
+from egov.dossiers.services.base import ComponentInput
+from egov.dossiers.tests.factories import district_procedure, scan
+from egov.portal import rules
+from egov.portal.tests.test_apply import FEE
+
+
+@pytest.fixture
+def version(db):
+    return district_procedure("2.000720", fees=[FEE])
+
+
+def _submit(people, places, version):
+    citizen = people.citizen
+    return dossier_services.submit_online(
+        actor=citizen,
+        procedure_code=version.code,
+        receiving_agency=places.district,
+        applicant={
+            "type": "citizen",
+            "name": citizen.full_name,
+            "id_number": citizen.applicant.id_number,
+            "address": "Tổ 1",
+            "phone": "0912345678",
+        },
+        components=[
+            ComponentInput(component_id=c.pk, file=scan()) for c in version.components.all()
+        ],
+    )
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_my_dossiers_reads_a_fixed_number_of_queries(people, places, version):
+    client = Client()
+    client.force_login(people.citizen)
+    url = reverse("portal:mine")
+    _submit(people, places, version)
+    client.get(url)  # the catalogue cache is filled once
+    one = _queries(client, url)
+    for _ in range(5):
+        _submit(people, places, version)
+    assert _queries(client, url) == one
+
+
+def test_what_the_applicant_is_expected_to_do(people, places, version):
+    dossier = _submit(people, places, version)
+    client = Client()
+    client.force_login(people.citizen)
+    page = client.get(reverse("portal:mine")).content.decode()
+    assert "Đã nộp, chờ cán bộ tiếp nhận" in page and "Cần nộp phí" not in page
+    dossier = dossier_services.accept(actor=people.desk_officer, dossier=dossier)
+    # Received with a fee owed that can be paid online.
+    page = client.get(reverse("portal:mine")).content.decode()
+    assert "Đã được tiếp nhận" in page and "Cần nộp phí, lệ phí (trực tuyến)" in page
+    detail = client.get(reverse("portal:dossier", args=[dossier.code])).content.decode()
+    assert "Còn phải nộp 50.000" in detail
+    assert rules.expected(dossier, rated=False, payable_online=False) == ["pay_counter"]
+    dossier.status = "finished"
+    assert rules.expected(dossier, rated=False, payable_online=True) == ["pay", "collect"]
+    dossier.status, dossier.fee_paid = "returned", dossier.fee_due
+    assert rules.expected(dossier, rated=False, payable_online=True) == ["rate"]
+    assert rules.expected(dossier, rated=True, payable_online=True) == []
+
+
+def test_another_persons_dossier_is_not_found(people, places, version):
+    dossier = _submit(people, places, version)
+    from egov.directory.tests.factories import ApplicantFactory
+
+    stranger = ApplicantFactory().user
+    client = Client()
+    client.force_login(stranger)
+    assert client.get(reverse("portal:dossier", args=[dossier.code])).status_code == 404
+    assert dossier.code.encode() not in client.get(reverse("portal:mine")).content
