@@ -182,6 +182,13 @@ class Dossier(models.Model):
                 condition=models.Q(current_step__isnull=False),
                 name="dossier_current_step",
             ),
+            # "Hồ sơ của tôi" (portal.queries.my_dossiers): a person's dossiers, newest
+            # first, a page at a time, read in order from here.
+            models.Index(
+                fields=["applicant_user", "-submitted_at", "-id"],
+                condition=models.Q(applicant_user__isnull=False),
+                name="dossier_applicant_recent",
+            ),
             models.Index(fields=["applicant_id_number"], name="dossier_id_number"),
             models.Index(fields=["applicant_phone"], name="dossier_phone"),
             # Search by tax code (queries.search); most dossiers are citizens' and have
