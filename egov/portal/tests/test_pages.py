@@ -88,3 +88,33 @@ def test_another_persons_dossier_is_not_found(people, places, version):
     client.force_login(stranger)
     assert client.get(reverse("portal:dossier", args=[dossier.code])).status_code == 404
     assert dossier.code.encode() not in client.get(reverse("portal:mine")).content
+
+
+def test_a_reception_supplement_is_answered_from_the_portal(people, places, version):
+    dossier = _submit(people, places, version)
+    first = version.components.order_by("pk").first()
+    dossier = dossier_services.request_reception_supplement(
+        actor=people.desk_officer, dossier=dossier, missing=[first.pk], note="Thiếu trang 2"
+    )
+    client = Client()
+    client.force_login(people.citizen)
+    url = reverse("portal:dossier", args=[dossier.code])
+    page = client.get(url).content.decode()
+    assert "Bạn cần bổ sung" in page and "Thiếu trang 2" in page and first.name in page
+    assert 'action="/ca-nhan/ho-so/' in page  # the registry's form, posted to the portal
+    action = reverse("portal:action", args=[dossier.code, "supply_at_reception"])
+    # A file that is not a PDF or image is refused next to the form; nothing changes.
+    bad = client.post(
+        action, {"version": dossier.version, f"c{first.pk}-file": scan(data=b"<html>")}
+    )
+    assert bad.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.status == "reception_supplement"
+    done = client.post(action, {"version": dossier.version, f"c{first.pk}-file": scan()})
+    assert done.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted"
+    assert dossier.components.filter(supplement_round=1, provided=True).exclude(file="").exists()
+    # The desk's own action is not the applicant's: 404, not a refusal that tells more.
+    other = reverse("portal:action", args=[dossier.code, "record_payment"])
+    assert client.post(other, {"version": dossier.version}).status_code == 404
