@@ -123,7 +123,6 @@ def _submit_lua(pairs: list[tuple[str, str]], threads: int) -> str:
 
 def run(ctx) -> list:
     from egov.dossiers.models import Dossier
-    from egov.portal.models import Application
 
     figures = []
     codes = _demo_procedures()
@@ -197,5 +196,4 @@ def run(ctx) -> list:
             + (f"; {errors} non-2xx/3xx" if errors else ""),
         )
     )
-    Application.objects.filter(dossier__isnull=True).delete()
     return figures
