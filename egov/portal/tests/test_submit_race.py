@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from egov.dossiers.models import Dossier
-from egov.portal import services
 from egov.dossiers.tests.factories import district_procedure
+from egov.portal import services
 from egov.portal.tests.test_apply import FEE, _filled
 
 
