@@ -36,10 +36,38 @@ SUBMIT_GOAL = 0.2  # x insert-one (issue 14)
 
 
 def _citizens():
+    """The bench citizens of ``bench_dossiers`` (made here when it did not run)."""
+    from bench.bench_dossiers import _citizens as make
     from egov.directory.models import User
 
-    users = list(User.objects.filter(username__startswith="bench.citizen.").order_by("pk"))
-    return users[:CITIZENS]
+    make()
+    return list(User.objects.filter(username__startswith="bench.citizen.").order_by("pk"))[
+        :CITIZENS
+    ]
+
+
+def _submit_once(ctx, application: str, session: str) -> None:
+    """One submission by hand first: a wrong application or session fails loudly."""
+    import http.client
+
+    conn = http.client.HTTPConnection(ctx.host, ctx.port, timeout=60)
+    try:
+        conn.request(
+            "POST",
+            f"/ca-nhan/nop/{application}/nop/",
+            body=f"consent=yes&csrfmiddlewaretoken={CSRF}".encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+                "Referer": f"{ctx.base_url}/",
+            },
+        )
+        response = conn.getresponse()
+        text = response.read()
+        if response.status != 302 or "/ca-nhan/ho-so/" not in response.getheader("Location", ""):
+            raise RuntimeError(f"portal submission -> {response.status}: {text[:3000]!r}")
+    finally:
+        conn.close()
 
 
 def _applications(users, per_citizen: int) -> list[tuple[str, str]]:
@@ -80,7 +108,7 @@ def _applications(users, per_citizen: int) -> list[tuple[str, str]]:
                 actor=user,
                 application=application,
                 step="thong-tin",
-                data={"delivery": services.rules.deliveries(version)[-1]},
+                data={"delivery": services.rules.deliveries(version)[0]},
             )
             services.attach(
                 actor=user,
@@ -113,7 +141,7 @@ def _submit_lua(pairs: list[tuple[str, str]], threads: int) -> str:
         "  n = n + 1\n"
         "  local headers = {}\n"
         '  headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-        "  headers[\"Cookie\"] = cookies[j]\n"
+        '  headers["Cookie"] = cookies[j]\n'
         '  headers["Referer"] = "http://127.0.0.1/"\n'
         f'  local body = "consent=yes&csrfmiddlewaretoken={CSRF}"\n'
         '  return wrk.format("POST", "/ca-nhan/nop/" .. ids[j] .. "/nop/", headers, body)\n'
@@ -122,8 +150,15 @@ def _submit_lua(pairs: list[tuple[str, str]], threads: int) -> str:
 
 
 def run(ctx) -> list:
+    from django.db import transaction
+
+    from egov.catalog import demo as catalog_demo
+    from egov.directory.demo import load_demo
     from egov.dossiers.models import Dossier
 
+    load_demo()  # idempotent: run on its own (--only portal), the demo is loaded here
+    with transaction.atomic():
+        catalog_demo.load()
     figures = []
     codes = _demo_procedures()
     paths = [f"/thu-tuc/{codes[i % len(codes)]}/" for i in range(300)]
@@ -143,12 +178,7 @@ def run(ctx) -> list:
     )
 
     users = _citizens()
-    if not users:
-        ctx.notes.append("- Portal: no bench citizens (run with bench_dossiers first).")
-        return figures
-    owned = {
-        u.pk: Dossier.objects.filter(applicant_user=u).count() for u in users[:3]
-    }
+    owned = {u.pk: Dossier.objects.filter(applicant_user=u).count() for u in users[:3]}
     sessions = [_session(u) for u in users]
     requests = [("/ca-nhan/ho-so/", sessions[i % len(sessions)]) for i in range(240)]
     _get_all(ctx, requests[:20])
@@ -170,6 +200,7 @@ def run(ctx) -> list:
     seconds = _slice_seconds(ctx)
     per_citizen = max(60, int(200 * seconds * SLICES / len(users)))
     pairs = _applications(users, per_citizen)
+    _submit_once(ctx, *pairs.pop())
     before = Dossier.objects.count()
     baselines, runs, offset = [], [], 0
     for _slice in range(SLICES):
