@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,6 +86,9 @@ class Provider:
     """The interface of an online payment provider."""
 
     name = "provider"
+    # Where the pay page is (scheme://host:port): the citizen's form posts to us and is
+    # redirected there, which the pages' Content-Security-Policy (form-action) allows.
+    pay_origin = ""
 
     def start(self, order: Order) -> Started:  # pragma: no cover - interface
         raise NotImplementedError
@@ -157,6 +161,8 @@ class NationalPlatform(Provider):
         self.partner = settings.EGOV_PAYMENT_PARTNER
         self.key = settings.EGOV_PAYMENT_KEY
         self.timeout = settings.EGOV_PAYMENT_TIMEOUT_SECONDS
+        parts = urllib.parse.urlsplit(self.url)
+        self.pay_origin = f"{parts.scheme}://{parts.netloc}"
 
     def checksum(self, message: dict, fields: tuple[str, ...]) -> str:
         def text(value: Any) -> str:

@@ -42,6 +42,9 @@ def test_the_page_lists_each_fee_and_offers_to_pay(citizen, dossier):
     assert "Lệ phí đăng ký hộ kinh doanh" in body and "100.000 đ" in body
     assert "Phí cung cấp thông tin" in body and "25.000 đ" in body
     assert "125.000 đ" in body and "Thanh toán trực tuyến" in body
+    # The button's form is redirected to the platform: the policy allows it, only it.
+    policy = page["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8027;" in policy and "script-src 'self';" in policy
     assert len(queries) <= 10, [q["sql"] for q in queries.captured_queries]
 
 
@@ -60,7 +63,10 @@ def test_the_button_goes_to_the_platform_and_back(citizen, dossier, platform):
     txn = OnlineTransaction.objects.get()
     assert answer.status_code == 302 and answer["Location"] == txn.pay_url
     message = platform.of_kind("init")[0]["message"]
-    assert message["UrlTraVe"] == f"http://testserver/thanh-toan/{dossier.code}/ket-qua/{txn.reference}/"
+    assert (
+        message["UrlTraVe"]
+        == f"http://testserver/thanh-toan/{dossier.code}/ket-qua/{txn.reference}/"
+    )
     back = platform.press(txn.platform_id, "pay")
     # The platform sends the payer back before its callback: the page asks it.
     page = citizen.get(back.removeprefix("http://testserver"))
