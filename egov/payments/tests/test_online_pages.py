@@ -127,3 +127,9 @@ def test_the_receipt_is_the_applicants_only(client, people, dossier, platform):
     client.force_login(ApplicantFactory(user__username="citizen2").user)
     assert client.get(url).status_code == 404
     assert client.get(url + "pdf").status_code == 404
+
+
+def test_the_page_in_english(citizen, dossier, settings):
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = citizen.get(_url(dossier)).content.decode()
+    assert "Pay fees online" in body and "Fees and charges" in body
