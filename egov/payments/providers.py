@@ -177,7 +177,7 @@ class NationalPlatform(Provider):
         given = message.get("MaXacThuc")
         return isinstance(given, str) and hmac.compare_digest(self.checksum(message, fields), given)
 
-    def _post(self, path: str, message: dict) -> dict:
+    def call(self, path: str, message: dict) -> dict:
         request = urllib.request.Request(
             self.url + path,
             data=json.dumps(message, ensure_ascii=False).encode(),
@@ -224,7 +224,7 @@ class NationalPlatform(Provider):
             },
         }
         message["MaXacThuc"] = self.checksum(message, self.INIT)
-        answer = self._post("/init", message)
+        answer = self.call("/init", message)
         if (
             not self.signed(answer, self.INIT_ANSWER)
             or answer.get("MaThamChieu") != order.reference
@@ -260,7 +260,7 @@ class NationalPlatform(Provider):
             "ThoiGianGD": timestamp(datetime.datetime.now(TZ)),
         }
         message["MaXacThuc"] = self.checksum(message, self.QUERY)
-        answer = self._post("/query", message)
+        answer = self.call("/query", message)
         if not self.signed(answer, self.QUERY_ANSWER) or answer.get("MaThamChieu") != reference:
             raise ProviderError("payment platform: the status answer is not signed for it")
         try:
