@@ -236,7 +236,7 @@ def start_online_payment(
     provider = providers.provider()
     with transaction.atomic():
         dossier = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure_version", "receiving_agency")
             .get(pk=dossier.pk)
         )
