@@ -26,7 +26,7 @@ def check_method(method: str, on_return: bool = False) -> None:
             "Payment on return: cash or bank transfer.",
             field="fee_method",
         )
-    if method not in Method.values:
+    if method not in Method.values or method == Method.ONLINE:  # online: the platform's
         raise DomainError(
             "payment_method_invalid",
             "Hình thức nộp không hợp lệ (tiền mặt, chuyển khoản hoặc miễn nộp).",

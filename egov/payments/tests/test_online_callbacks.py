@@ -7,6 +7,8 @@ twice and late."""
 from __future__ import annotations
 
 import json
+import threading
+import urllib.request
 
 import pytest
 from django.utils import timezone
@@ -184,3 +186,29 @@ def test_a_delayed_callback_over_http_settles_the_pending_attempt(people, live, 
     assert sent["status"] == 200
     txn.refresh_from_db()
     assert txn.state == TransactionState.SUCCEEDED and txn.payment.amount == 125_000
+
+
+def test_simultaneous_callbacks_pay_once(people, live, platform):
+    dossier, site = live
+    platform.control(callback="none")
+    txn = _start(people, dossier, site)
+    platform.press(txn.platform_id)
+    body = json.dumps(withheld(platform)[0]).encode()
+    answers: list[int] = []
+
+    def post() -> None:
+        request = urllib.request.Request(
+            site + CALLBACK_URL, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            answers.append(json.loads(answer.read())["MaLoi"] == "00")
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [True] * 6
+    assert Payment.objects.filter(dossier=dossier).count() == 1
+    assert AuditEntry.objects.filter(action="payments.online.succeeded").count() == 1
+    assert Dossier.objects.get(pk=dossier.pk).fee_paid == 125_000

@@ -244,3 +244,10 @@ def test_paid_at_the_desk_meanwhile_leaves_the_money_to_review(people, dossier, 
     assert Payment.objects.count() == 1  # the desk's only
     entry = AuditEntry.objects.get(action="payments.online.review")
     assert entry.changes["outstanding"] == 0
+
+
+def test_the_desk_cannot_record_an_online_payment(people, dossier):
+    before = _counts()
+    with pytest.raises(DomainError) as refused:
+        services.record_payment(actor=people.desk_officer, dossier=dossier, method=Method.ONLINE)
+    assert refused.value.code == "payment_method_invalid" and _counts() == before
