@@ -60,7 +60,10 @@ def pay_online(request: HttpRequest, code: str) -> HttpResponse:
             error = refused
             dossier.refresh_from_db()
         else:
-            return redirect(txn.pay_url)
+            if txn.pay_url:
+                return redirect(txn.pay_url)
+            # A double click: the first request is still asking the platform.
+            return redirect("payments:online_return", dossier.code, txn.reference)
     context = {"d": dossier, "error": error, **queries.online_payment_page(dossier)}
     status = error.status if error is not None else 200
     return _allow_platform(render(request, "payments/online/pay.html", context, status=status))

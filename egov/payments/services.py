@@ -228,7 +228,8 @@ def start_online_payment(
     then the platform is asked for its pay page (``pay_url``, where the view sends the
     browser). Only the account that filed the dossier, only while a fee is owed on a
     procedure that takes fees online. A second click (a second tab) while an attempt
-    is pending gets that attempt back; a pending attempt for another amount is refused.
+    is pending gets that attempt back (without ``pay_url`` while its INIT is still in
+    flight); a pending attempt for another amount is refused.
     ``site_url`` (scheme and host) is where the platform sends the payer back and its
     callback."""
     now = now or timezone.now()
@@ -246,8 +247,8 @@ def start_online_payment(
         rules.check_something_due(due)
         pending = dossier.online_transactions.filter(state=TransactionState.PENDING).first()
         if pending is not None:
-            if pending.amount == due and pending.pay_url:
-                return pending
+            if pending.amount == due:
+                return pending  # its INIT may still be in flight (no ``pay_url`` yet)
             raise Conflict(
                 "online_payment_pending",
                 "Một giao dịch thanh toán của hồ sơ đang chờ xác nhận. Vui lòng chờ kết "

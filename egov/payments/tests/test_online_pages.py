@@ -103,6 +103,7 @@ def test_pending_says_so(citizen, dossier, platform):
     platform.press(txn.platform_id)
     page = citizen.get(reverse("payments:online_return", args=[dossier.code, txn.reference]))
     assert "Đang chờ xác nhận." in page.content.decode()
+    assert f'href="{txn.pay_url}"' in page.content.decode()  # "Tiếp tục thanh toán"
     # Pressing again while it is pending goes back to the same attempt.
     again = citizen.post(_url(dossier))
     assert again["Location"] == txn.pay_url and OnlineTransaction.objects.count() == 1
@@ -133,3 +134,17 @@ def test_the_page_in_english(citizen, dossier, settings):
     citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = citizen.get(_url(dossier)).content.decode()
     assert "Pay fees online" in body and "Fees and charges" in body
+
+
+def test_a_double_click_while_the_platform_is_asked_waits_on_the_same_attempt(
+    citizen, dossier, platform
+):
+    # The first click's attempt, its INIT answer not back yet.
+    txn = OnlineTransaction.objects.create(
+        dossier=dossier, reference=f"{dossier.code}-TT01", provider="national", amount=125_000
+    )
+    answer = citizen.post(_url(dossier))
+    assert answer["Location"] == reverse(
+        "payments:online_return", args=[dossier.code, txn.reference]
+    )
+    assert OnlineTransaction.objects.count() == 1 and platform.of_kind("init") == []
