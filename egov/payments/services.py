@@ -396,8 +396,9 @@ def _apply(notice: providers.Notice, *, source: str, now: datetime.datetime) -> 
         changes = {"dossier": dossier.code, "reference": txn.reference, "source": source}
         if notice.state == providers.FAILED:
             txn.state = TransactionState.FAILED
-        elif outstanding(dossier) != txn.amount:
+        elif txn.amount > outstanding(dossier):
             # Paid at the desk meanwhile: the money is the desk's to settle by hand.
+            # (More owed since, e.g. a financial obligation: this pays its part.)
             txn.state = TransactionState.REVIEW
             changes["outstanding"] = outstanding(dossier)
         else:

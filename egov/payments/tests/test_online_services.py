@@ -251,3 +251,16 @@ def test_the_desk_cannot_record_an_online_payment(people, dossier):
     with pytest.raises(DomainError) as refused:
         services.record_payment(actor=people.desk_officer, dossier=dossier, method=Method.ONLINE)
     assert refused.value.code == "payment_method_invalid" and _counts() == before
+
+
+def test_a_platform_that_does_not_share_our_key_is_not_used(people, dossier, settings):
+    from fakes.payment import Platform
+
+    with Platform(key="khoa-cua-nen-tang-khac") as other:
+        settings.EGOV_PAYMENT_URL = other.url
+        with pytest.raises(DomainError) as refused:
+            _start(people, dossier)
+        assert refused.value.code == "payment_platform_unavailable"
+        assert other.of_kind("init")  # it got the message and refused its checksum
+    assert OnlineTransaction.objects.get().state == TransactionState.FAILED
+    assert Payment.objects.count() == 0
