@@ -284,6 +284,7 @@ def start_online_payment(
         payer_name=dossier.applicant_name,
         amount=due,
         currency=txn.currency,
+        # Without diacritics: banks print the description on statements as ASCII.
         description=f"Thanh toan phi, le phi ho so {dossier.code}",
         fees=tuple(providers.Fee(f.name, f.amount) for f in fees),
         at=now,
@@ -295,7 +296,7 @@ def start_online_payment(
         started = provider.start(order)
     except providers.ProviderError as error:
         with transaction.atomic():
-            OnlineTransaction.objects.filter(pk=txn.pk).update(
+            OnlineTransaction.objects.filter(pk=txn.pk, state=TransactionState.PENDING).update(
                 state=TransactionState.FAILED, code="init", updated_at=timezone.now()
             )
             audit.record(
@@ -308,7 +309,10 @@ def start_online_payment(
         raise rules.platform_unavailable() from error
     txn.platform_id, txn.pay_url = started.platform_id[:60], started.pay_url
     txn.updated_at = timezone.now()
-    txn.save(update_fields=["platform_id", "pay_url", "updated_at"])
+    # Only these columns: a fast callback may have settled the attempt already.
+    OnlineTransaction.objects.filter(pk=txn.pk).update(
+        platform_id=txn.platform_id, pay_url=txn.pay_url, updated_at=txn.updated_at
+    )
     return txn
 
 
