@@ -202,6 +202,16 @@ PASSWORD_RESET_TIMEOUT = env_int("EGOV_PASSWORD_RESET_SECONDS", 3600)
 # that `make run` starts (fakes/sms.py).
 EGOV_SMS_URL = env_str("EGOV_SMS_URL", "http://127.0.0.1:8026/messages")
 EGOV_SMS_TIMEOUT_SECONDS = env_int("EGOV_SMS_TIMEOUT_SECONDS", 10)
+# Online payment (docs/payments.md): the provider class, the platform's address (by
+# default the local fake platform `make run` starts, fakes/payment.py), our partner code
+# (MaDoiTac), the shared key of the checksums (MaXacThuc), and reconciliation.
+EGOV_PAYMENT_PROVIDER = env_str("EGOV_PAYMENT_PROVIDER", "egov.payments.providers.NationalPlatform")
+EGOV_PAYMENT_URL = env_str("EGOV_PAYMENT_URL", "http://127.0.0.1:8027")
+EGOV_PAYMENT_PARTNER = env_str("EGOV_PAYMENT_PARTNER", "EGOV-DEMO")
+EGOV_PAYMENT_KEY = env_str("EGOV_PAYMENT_KEY", "egov-demo-payment-key")
+EGOV_PAYMENT_TIMEOUT_SECONDS = env_int("EGOV_PAYMENT_TIMEOUT_SECONDS", 15)
+EGOV_PAYMENT_RECONCILE_AFTER_SECONDS = env_int("EGOV_PAYMENT_RECONCILE_AFTER_SECONDS", 120)
+EGOV_PAYMENT_RECONCILE_SECONDS = env_int("EGOV_PAYMENT_RECONCILE_SECONDS", 60)
 # The links in e-mails start with this (the host of the request otherwise).
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "")
 

@@ -33,3 +33,28 @@ def fee_summary(dossier: Dossier) -> dict[str, int | bool]:
         "before_return": due_before_return(dossier, collect),
         "settled": owed == 0,
     }
+
+
+def owned_dossier(actor: Any, code: str) -> Dossier | None:
+    """The dossier ``code`` when ``actor`` is the account that filed it (the
+    citizen's payment pages); None otherwise, so that codes cannot be probed."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return (
+        Dossier.objects.select_related("procedure_version", "receiving_agency")
+        .filter(code=code, applicant_user_id=actor.pk)
+        .first()
+    )
+
+
+def online_payment_page(dossier: Dossier) -> dict[str, Any]:
+    """What the citizen's payment page shows: one line per fee of the procedure, the
+    totals, the receipts and the latest attempts (three queries)."""
+    fees = list(dossier.procedure_version.fees.all())
+    return {
+        "fees": fees,
+        "summary": fee_summary(dossier),
+        "offered": any(f.payable_online for f in fees),
+        "payments": list(dossier.payments.order_by("received_at", "id")),
+        "attempts": list(dossier.online_transactions.order_by("-created_at", "-id")[:5]),
+    }

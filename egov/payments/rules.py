@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from egov.core.errors import Conflict, DomainError
+from typing import Any
+
+from egov.core.errors import Conflict, DomainError, NotPermitted
+from egov.dossiers.lifecycle import Status
 from egov.payments.models import Method
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
@@ -23,7 +26,7 @@ def check_method(method: str, on_return: bool = False) -> None:
             "Payment on return: cash or bank transfer.",
             field="fee_method",
         )
-    if method not in Method.values:
+    if method not in Method.values or method == Method.ONLINE:  # online: the platform's
         raise DomainError(
             "payment_method_invalid",
             "Hình thức nộp không hợp lệ (tiền mặt, chuyển khoản hoặc miễn nộp).",
@@ -84,6 +87,121 @@ def check_fees_settled(outstanding: int) -> None:
             "Record the payment (or the exemption) first.",
             field="fees",
             details={"outstanding": outstanding},
+        )
+
+
+# --- online payment ------------------------------------------------------------------
+
+# Where the citizen may pay online: where the desk records payments, and also while an
+# online dossier waits for the desk (a fully online, "toàn trình", application pays
+# with it).
+ONLINE_PAYABLE_STATES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.FINANCIAL_OBLIGATION,
+        Status.FINISHED,
+    }
+)
+
+
+def check_online_payer(actor: Any, dossier: Any) -> None:
+    """Only the account that filed the dossier pays it online."""
+    if (
+        not getattr(actor, "is_authenticated", False)
+        or not dossier.applicant_user_id
+        or actor.pk != dossier.applicant_user_id
+    ):
+        raise NotPermitted(action="pay_online")
+
+
+def check_online_offered(payable_online: bool, status: str) -> None:
+    """The procedure takes some fee online, and the dossier is where fees are paid."""
+    if not payable_online:
+        raise Conflict(
+            "online_payment_not_offered",
+            "Thủ tục này chưa hỗ trợ nộp phí, lệ phí trực tuyến; vui lòng nộp tại bộ phận một cửa.",
+            "This procedure takes no fee online; please pay at the desk.",
+        )
+    if status not in ONLINE_PAYABLE_STATES:
+        raise Conflict(
+            "online_payment_not_allowed",
+            "Hồ sơ ở trạng thái hiện tại không nộp phí, lệ phí được.",
+            "No fee can be paid on the dossier in its current state.",
+            details={"status": status},
+        )
+
+
+def platform_unavailable() -> DomainError:
+    return DomainError(
+        "payment_platform_unavailable",
+        "Nền tảng thanh toán tạm thời không phản hồi. Vui lòng thử lại sau ít phút.",
+        "The payment platform is not answering. Please try again in a few minutes.",
+        status=503,
+    )
+
+
+def callback_malformed() -> DomainError:
+    return DomainError(
+        "callback_malformed",
+        "Thông báo kết quả thanh toán thiếu trường hoặc sai định dạng.",
+        "The payment callback lacks fields or is malformed.",
+    )
+
+
+def callback_checksum_invalid() -> DomainError:
+    return DomainError(
+        "callback_checksum_invalid",
+        "Mã xác thực (MaXacThuc) của thông báo thanh toán không đúng.",
+        "The checksum (MaXacThuc) of the payment callback is wrong.",
+        status=403,
+    )
+
+
+def callback_partner_mismatch() -> DomainError:
+    return DomainError(
+        "callback_partner_mismatch",
+        "Thông báo thanh toán không dành cho đơn vị này (MaDoiTac).",
+        "The payment callback is for another partner (MaDoiTac).",
+    )
+
+
+def callback_unknown_reference(reference: str) -> DomainError:
+    return DomainError(
+        "callback_unknown_reference",
+        "Không có giao dịch thanh toán nào của hồ sơ với mã tham chiếu này.",
+        "No payment of any dossier has this reference.",
+        details={"MaThamChieu": reference},
+        status=404,
+    )
+
+
+def check_callback_matches(notice: Any, txn: Any) -> None:
+    """The notice is about this attempt: same platform number (once known), amount
+    and currency."""
+    if txn.platform_id and notice.platform_id != txn.platform_id:
+        raise DomainError(
+            "callback_transaction_mismatch",
+            "Mã giao dịch (MaGiaoDich) không khớp với giao dịch đã khởi tạo.",
+            "The platform's transaction number (MaGiaoDich) does not match.",
+            details={"expected": txn.platform_id, "got": notice.platform_id},
+        )
+    if notice.amount != txn.amount:
+        raise DomainError(
+            "callback_amount_mismatch",
+            f"Số tiền thông báo ({money(max(notice.amount, 0))}) khác số tiền phải nộp "
+            f"({money(txn.amount)}).",
+            f"The amount paid ({notice.amount}) is not the amount due ({txn.amount}).",
+            details={"expected": txn.amount, "got": notice.amount},
+        )
+    if notice.currency != txn.currency:
+        raise DomainError(
+            "callback_currency_mismatch",
+            f"Loại tiền (MaTienTe) phải là {txn.currency}.",
+            f"The currency (MaTienTe) must be {txn.currency}.",
+            details={"expected": txn.currency, "got": notice.currency},
         )
 
 

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from egov.catalog.models import FeeItem
 from egov.core import audit, outbox
-from egov.core.errors import NotPermitted
+from egov.core.errors import Conflict, DomainError, NotPermitted
 from egov.core.permissions import Action, require
 from egov.dossiers import rules as dossier_rules
 from egov.dossiers.lifecycle import Transition, check_transition
 from egov.dossiers.models import Dossier, Outcome
 from egov.dossiers.services.base import add_history
-from egov.payments import rules
-from egov.payments.models import Method, Payment, ReceiptCounter
+from egov.payments import providers, rules
+from egov.payments.models import (
+    Method,
+    OnlineTransaction,
+    Payment,
+    ReceiptCounter,
+    TransactionState,
+)
+
+log = logging.getLogger("egov.payments")
 
 
 def outstanding(dossier: Dossier) -> int:
@@ -205,3 +216,258 @@ def _receipt(
         },
     )
     return payment
+
+
+# --- online payment (the national payment platform, ``payments.providers``) -------------
+
+
+def start_online_payment(
+    *, actor: Any, dossier: Dossier, site_url: str, now: datetime.datetime | None = None
+) -> OnlineTransaction:
+    """The applicant starts paying what is owed online: an attempt is written (audited),
+    then the platform is asked for its pay page (``pay_url``, where the view sends the
+    browser). Only the account that filed the dossier, only while a fee is owed on a
+    procedure that takes fees online. A second click (a second tab) while an attempt
+    is pending gets that attempt back (without ``pay_url`` while its INIT is still in
+    flight); a pending attempt for another amount is refused.
+    ``site_url`` (scheme and host) is where the platform sends the payer back and its
+    callback."""
+    now = now or timezone.now()
+    rules.check_online_payer(actor, dossier)
+    provider = providers.provider()
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "receiving_agency")
+            .get(pk=dossier.pk)
+        )
+        fees = list(dossier.procedure_version.fees.all())
+        rules.check_online_offered(any(f.payable_online for f in fees), dossier.status)
+        due = outstanding(dossier)
+        rules.check_something_due(due)
+        pending = dossier.online_transactions.filter(state=TransactionState.PENDING).first()
+        if pending is not None:
+            if pending.amount == due:
+                return pending  # its INIT may still be in flight (no ``pay_url`` yet)
+            raise Conflict(
+                "online_payment_pending",
+                "Một giao dịch thanh toán của hồ sơ đang chờ xác nhận. Vui lòng chờ kết "
+                "quả trước khi thanh toán lại.",
+                "A payment of this dossier is waiting for confirmation. Please wait for "
+                "its result before paying again.",
+                details={"reference": pending.reference},
+            )
+        attempt = dossier.online_transactions.count() + 1
+        txn = OnlineTransaction.objects.create(
+            dossier=dossier,
+            reference=f"{dossier.code}-TT{attempt:02d}",
+            provider=provider.name,
+            amount=due,
+            currency="VND",
+            started_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        audit.record(
+            actor=actor,
+            action="payments.online.start",
+            obj=txn,
+            agency_id=dossier.receiving_agency_id,
+            changes={"dossier": dossier.code, "reference": txn.reference, "amount": due},
+        )
+    order = providers.Order(
+        reference=txn.reference,
+        dossier_code=dossier.code,
+        procedure_code=dossier.procedure_version.code,
+        agency_code=dossier.receiving_agency.code,
+        agency_name=dossier.receiving_agency.name,
+        payer_name=dossier.applicant_name,
+        amount=due,
+        currency=txn.currency,
+        # Without diacritics: banks print the description on statements as ASCII.
+        description=f"Thanh toan phi, le phi ho so {dossier.code}",
+        fees=tuple(providers.Fee(f.name, f.amount) for f in fees),
+        at=now,
+        return_url=site_url + reverse("payments:online_return", args=[dossier.code, txn.reference]),
+        notify_url=site_url + reverse("payments:online_callback"),
+    )
+    # The platform is called outside the transaction: it may take seconds.
+    try:
+        started = provider.start(order)
+    except providers.ProviderError as error:
+        with transaction.atomic():
+            OnlineTransaction.objects.filter(pk=txn.pk, state=TransactionState.PENDING).update(
+                state=TransactionState.FAILED, code="init", updated_at=timezone.now()
+            )
+            audit.record(
+                actor=actor,
+                action="payments.online.init_failed",
+                obj=txn,
+                agency_id=dossier.receiving_agency_id,
+                changes={"reference": txn.reference, "error": str(error)[:500]},
+            )
+        raise rules.platform_unavailable() from error
+    txn.platform_id, txn.pay_url = started.platform_id[:60], started.pay_url
+    txn.updated_at = timezone.now()
+    # Only these columns: a fast callback may have settled the attempt already.
+    OnlineTransaction.objects.filter(pk=txn.pk).update(
+        platform_id=txn.platform_id, pay_url=txn.pay_url, updated_at=txn.updated_at
+    )
+    return txn
+
+
+def handle_callback(payload: Any, *, now: datetime.datetime | None = None) -> OnlineTransaction:
+    """The platform's callback: its checksum, partner, reference, platform number,
+    amount and currency are verified, then the attempt is settled once: a success
+    becomes a ``Payment`` (method online, the desk's receipt series) in the same
+    transaction. A replayed, second or late callback of a settled attempt changes
+    nothing. A refused callback raises ``DomainError`` and writes only its audit entry
+    (``payments.online.callback_refused``)."""
+    provider = providers.provider()
+    try:
+        notice = provider.parse_callback(payload)
+        return _apply(notice, source="callback", now=now or timezone.now())
+    except DomainError as error:
+        _refused(error, payload if isinstance(payload, dict) else {}, source="callback")
+        raise
+
+
+def refresh_online_payment(
+    txn: OnlineTransaction, *, now: datetime.datetime | None = None
+) -> OnlineTransaction:
+    """Ask the platform for the state of a pending attempt (status query) and apply a
+    final answer as a callback would be. The platform unreachable: it stays pending."""
+    now = now or timezone.now()
+    try:
+        notice = providers.provider().query(txn.reference)
+    except providers.ProviderError as error:
+        log.warning(
+            "payment status query failed", extra={"reference": txn.reference, "error": str(error)}
+        )
+        OnlineTransaction.objects.filter(pk=txn.pk).update(checked_at=now)
+        return txn
+    try:
+        return _apply(notice, source="query", now=now)
+    except DomainError as error:
+        _refused(error, notice.raw, source="query")
+        return txn
+
+
+def reconcile_pending(
+    *, older_than: int | None = None, now: datetime.datetime | None = None, limit: int = 200
+) -> dict[str, int]:
+    """Poll every attempt pending for more than ``older_than`` seconds
+    (``EGOV_PAYMENT_RECONCILE_AFTER_SECONDS``) until the platform gives a final state;
+    run periodically (task ``reconcile_online_payments``, command
+    ``reconcile_payments``). Returns how many were checked and how they ended."""
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = settings.EGOV_PAYMENT_RECONCILE_AFTER_SECONDS
+    cutoff = now - datetime.timedelta(seconds=older_than)
+    pending = OnlineTransaction.objects.filter(
+        state=TransactionState.PENDING, created_at__lte=cutoff
+    ).order_by("created_at", "id")[:limit]
+    counts = {"checked": 0, **{state: 0 for state in TransactionState.values}}
+    for txn in list(pending):
+        txn = refresh_online_payment(txn, now=now)
+        txn.refresh_from_db(fields=["state"])
+        counts["checked"] += 1
+        counts[txn.state] += 1
+    return counts
+
+
+def _apply(notice: providers.Notice, *, source: str, now: datetime.datetime) -> OnlineTransaction:
+    """Settle the attempt ``notice`` is about, once, in one transaction."""
+    with transaction.atomic():
+        txn = (
+            OnlineTransaction.objects.select_for_update().filter(reference=notice.reference).first()
+        )
+        if txn is None:
+            raise rules.callback_unknown_reference(notice.reference)
+        rules.check_callback_matches(notice, txn)
+        raw = "callback" if source == "callback" else "status_answer"
+        if txn.state != TransactionState.PENDING:
+            return txn  # settled already: a replayed, second or late word changes nothing
+        setattr(txn, raw, notice.raw)
+        txn.checked_at = now if source == "query" else txn.checked_at
+        txn.updated_at = now
+        if notice.state == providers.PENDING:
+            txn.save(update_fields=[raw, "checked_at", "updated_at"])
+            return txn
+        dossier = Dossier.objects.select_for_update().get(pk=txn.dossier_id)
+        txn.platform_id = txn.platform_id or notice.platform_id[:60]
+        txn.code, txn.settled_at = notice.code[:10], now
+        changes = {"dossier": dossier.code, "reference": txn.reference, "source": source}
+        if notice.state == providers.FAILED:
+            txn.state = TransactionState.FAILED
+        elif txn.amount > outstanding(dossier):
+            # Paid at the desk meanwhile: the money is the desk's to settle by hand.
+            # (More owed since, e.g. a financial obligation: this pays its part.)
+            txn.state = TransactionState.REVIEW
+            changes["outstanding"] = outstanding(dossier)
+        else:
+            txn.state = TransactionState.SUCCEEDED
+            txn.payment = _online_receipt(txn, dossier, now)
+            changes["receipt_number"] = txn.payment.receipt_number
+        txn.save()
+        audit.record(
+            actor=None,
+            action=f"payments.online.{txn.state}",
+            obj=txn,
+            agency_id=dossier.receiving_agency_id,
+            changes={
+                **changes,
+                "amount": txn.amount,
+                "MaGiaoDich": txn.platform_id,
+                "MaLoi": txn.code,
+            },
+        )
+    return txn
+
+
+def _online_receipt(txn: OnlineTransaction, dossier: Dossier, now: datetime.datetime) -> Payment:
+    """The confirmed attempt as the desk's payment: its receipt, history, version."""
+    payment = _receipt(
+        actor=None,
+        dossier=dossier,
+        method=Method.ONLINE,
+        amount=txn.amount,
+        due=outstanding(dossier),
+        reference=txn.platform_id,
+        exemption_reason="",
+        payer_name="",
+        now=now,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=now)
+    add_history(
+        dossier,
+        actor=txn.started_by,
+        action=Transition.RECORD_PAYMENT.value,
+        now=now,
+        note="",
+        data={
+            "receipt_number": payment.receipt_number,
+            "method": Method.ONLINE.value,
+            "amount": txn.amount,
+            "reference": txn.reference,
+        },
+    )
+    return payment
+
+
+def _refused(error: DomainError, payload: dict, *, source: str) -> None:
+    """The audit entry of a refused callback or status answer, alone in its transaction
+    (nothing else is written)."""
+    fields = ("MaLoi", "MaDoiTac", "MaThamChieu", "MaGiaoDich", "SoTien", "MaTienTe")
+    with transaction.atomic():
+        audit.record(
+            actor=None,
+            action="payments.online.callback_refused",
+            object_type="payments.onlinetransaction",
+            object_id=str(payload.get("MaThamChieu", ""))[:60],
+            changes={
+                "code": error.code,
+                "source": source,
+                **{name: str(payload.get(name, ""))[:100] for name in fields},
+            },
+        )

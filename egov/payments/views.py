@@ -33,7 +33,9 @@ def _payment(request: HttpRequest, code: str, number: str) -> Payment:
     return payment
 
 
-def _html(request: HttpRequest, payment: Payment, *, for_pdf: bool) -> str:
+def receipt_document(
+    request: HttpRequest, payment: Payment, *, for_pdf: bool, back_url: str | None = None
+) -> str:
     dossier = payment.dossier
     url = fmt.lookup_url(dossier.code, request)
     # What this receipt and the ones before it settled (payments are never changed).
@@ -57,9 +59,13 @@ def _html(request: HttpRequest, payment: Payment, *, for_pdf: bool) -> str:
         "method": fmt.label(payment.get_method_display()),
         "exempt": payment.method == Method.EXEMPT,
         "outstanding_after": fmt.money(max(dossier.fee_due - settled, 0)),
-        "collector": str(payment.received_by or ""),
+        "collector": (
+            str(payment.received_by or "")
+            if payment.method != Method.ONLINE
+            else "Nền tảng thanh toán trực tuyến"
+        ),
         "document_date": fmt.vn_date(timezone.localtime(payment.received_at)),
-        "dossier_url": reverse("dossiers:dossier", args=[dossier.code]),
+        "dossier_url": back_url or reverse("dossiers:dossier", args=[dossier.code]),
     }
     return render_to_string("payments/receipt.html", context, request=request)
 
@@ -67,14 +73,14 @@ def _html(request: HttpRequest, payment: Payment, *, for_pdf: bool) -> str:
 @require_GET
 @login_required
 def receipt_html(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    return HttpResponse(_html(request, _payment(request, code, number), for_pdf=False))
+    return HttpResponse(receipt_document(request, _payment(request, code, number), for_pdf=False))
 
 
 @require_GET
 @login_required
 def receipt_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
     payment = _payment(request, code, number)
-    body = render.html_to_pdf(_html(request, payment, for_pdf=True))
+    body = render.html_to_pdf(receipt_document(request, payment, for_pdf=True))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="bien-lai-{payment.receipt_number}-{payment.dossier.code}.pdf"'

@@ -52,6 +52,7 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
         EGOV_WEB_WORKERS="1",
         EGOV_EMAIL_PORT=str(_free_port()),
         EGOV_SMS_URL=f"http://127.0.0.1:{_free_port()}/messages",
+        EGOV_PAYMENT_URL=f"http://127.0.0.1:{_free_port()}",
     )
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],
@@ -104,6 +105,8 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
             assert smtp.noop()[0] == 250
         with urllib.request.urlopen(env["EGOV_SMS_URL"], timeout=10) as sms:
             assert sms.status == 200
+        with urllib.request.urlopen(env["EGOV_PAYMENT_URL"] + "/control", timeout=10) as fake:
+            assert fake.status == 200  # the fake payment platform
     finally:
         serve.send_signal(signal.SIGINT)
         out, _ = serve.communicate(timeout=30)

@@ -1,11 +1,14 @@
 """Start the whole platform on one machine: the web server (gunicorn), the task
 worker, the outbox relay and, while e-mail and SMS go to loopback addresses, the local
-catchers (fakes/smtp.py: e-mails land in var/mail/; fakes/sms.py), until Ctrl-C.
+catchers (fakes/smtp.py: e-mails land in var/mail/; fakes/sms.py) and, while
+EGOV_PAYMENT_URL is on loopback, the fake payment platform (fakes/payment.py), until
+Ctrl-C.
 Used by `make run`. It also does the housekeeping: expired Idempotency-Key records
 are deleted at start and then every ``EGOV_HOUSEKEEPING_SECONDS`` (on several
 machines, run ``purge_idempotency_keys`` from cron instead; docs/operations.md). Every
 ``EGOV_AUDIT_CHECKPOINT_SECONDS`` (and at start) it enqueues the audit checkpoint task,
-which the task worker runs."""
+which the task worker runs; every ``EGOV_PAYMENT_RECONCILE_SECONDS`` the reconciliation
+of pending online payments (``payments.tasks``)."""
 
 import os
 import signal
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             choices=["auto", "yes", "no"],
             default=os.environ.get("EGOV_SMS_CATCHER", "auto"),
             help="auto: when EGOV_SMS_URL is on a loopback address",
+        )
+        parser.add_argument(
+            "--payment-platform",
+            choices=["auto", "yes", "no"],
+            default=os.environ.get("EGOV_PAYMENT_FAKE", "auto"),
+            help="auto: the fake payment platform when EGOV_PAYMENT_URL is on loopback",
         )
         parser.add_argument(
             "--housekeeping-seconds",
@@ -96,6 +105,21 @@ class Command(BaseCommand):
                 "--port",
                 str(sms_url.port or 80),
             ]
+        payment_url = urlsplit(settings.EGOV_PAYMENT_URL)
+        payment_fake = options["payment_platform"] == "yes" or (
+            options["payment_platform"] == "auto" and payment_url.hostname in LOOPBACK
+        )
+        if payment_fake:
+            commands["payment"] = [
+                python,
+                str(settings.BASE_DIR / "fakes" / "payment.py"),
+                "--host",
+                payment_url.hostname or "127.0.0.1",
+                "--port",
+                str(payment_url.port or 80),
+                "--key",
+                settings.EGOV_PAYMENT_KEY,
+            ]
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
@@ -110,6 +134,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"SMS go to the SMS catcher at {settings.EGOV_SMS_URL} (GET it to read them)\n"
             )
+        if payment_fake:
+            self.stdout.write(
+                f"Online payments go to the fake payment platform at {settings.EGOV_PAYMENT_URL}"
+                " (GET /received, POST /control: docs/payments.md)\n"
+            )
         from egov.directory.demo import demo_logins_text
 
         self.stdout.write(demo_logins_text())
@@ -123,7 +152,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        next_housekeeping = next_checkpoint = 0.0
+        next_housekeeping = next_checkpoint = next_reconcile = 0.0
         try:
             while not stopping:
                 if time.monotonic() >= next_housekeeping:
@@ -132,6 +161,9 @@ class Command(BaseCommand):
                 if settings.AUDIT_CHECKPOINT_SECONDS and time.monotonic() >= next_checkpoint:
                     self._enqueue_checkpoint()
                     next_checkpoint = time.monotonic() + settings.AUDIT_CHECKPOINT_SECONDS
+                if settings.EGOV_PAYMENT_RECONCILE_SECONDS and time.monotonic() >= next_reconcile:
+                    self._enqueue_reconcile()
+                    next_reconcile = time.monotonic() + settings.EGOV_PAYMENT_RECONCILE_SECONDS
                 for name, child in children.items():
                     if child.poll() is not None:
                         self.stderr.write(f"{name} exited with {child.returncode}; stopping")
@@ -157,6 +189,18 @@ class Command(BaseCommand):
             write_audit_checkpoint.enqueue()
         except Exception as error:  # keep serving; the next round tries again
             self.stderr.write(f"audit checkpoint not enqueued: {error}")
+        finally:
+            connection.close()
+
+    def _enqueue_reconcile(self) -> None:
+        from django.db import connection
+
+        from egov.payments.tasks import reconcile_online_payments
+
+        try:
+            reconcile_online_payments.enqueue()
+        except Exception as error:  # keep serving; the next round tries again
+            self.stderr.write(f"payment reconciliation not enqueued: {error}")
         finally:
             connection.close()
 

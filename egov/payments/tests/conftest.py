@@ -1,0 +1,3 @@
+from egov.payments.tests.online import platform
+
+__all__ = ["platform"]
