@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from egov.core.errors import DomainError
 from egov.dossiers.lifecycle import Status
+from egov.payments.rules import ONLINE_PAYABLE_STATES
 from egov.portal.models import Delivery
 
 PHONE = re.compile(r"^(\+84|84|0)\d{9,10}$")
@@ -207,6 +208,7 @@ def plain_status(status: str, english: bool) -> str:
 
 
 SUPPLEMENT_STATES = (Status.RECEPTION_SUPPLEMENT, Status.SUPPLEMENT_REQUESTED)
+COUNTER_PAYABLE_STATES = ONLINE_PAYABLE_STATES - {Status.SUBMITTED}
 
 
 def expected(dossier: Any, *, rated: bool, payable_online: bool) -> list[str]:
@@ -216,15 +218,11 @@ def expected(dossier: Any, *, rated: bool, payable_online: bool) -> list[str]:
     todo = []
     if dossier.status in SUPPLEMENT_STATES:
         todo.append("supplement")
-    open_for_fees = dossier.status not in (
-        Status.NOT_RECEIVED,
-        Status.WITHDRAWN,
-        Status.STOPPED,
-        Status.RETURNED,
-        Status.SUBMITTED,
-    )
-    if open_for_fees and dossier.fee_outstanding > 0:
-        todo.append("pay" if payable_online else "pay_counter")
+    if dossier.fee_outstanding > 0:
+        if payable_online and dossier.status in ONLINE_PAYABLE_STATES:
+            todo.append("pay")  # a fully online dossier may pay before the desk receives it
+        elif dossier.status in COUNTER_PAYABLE_STATES:
+            todo.append("pay_counter")
     if dossier.status == Status.FINISHED:
         todo.append("collect")
     if dossier.status == Status.RETURNED and not rated:
