@@ -105,6 +105,11 @@ class Catcher:
         with self.server.arrived:
             self.server.failures.extend([status] * count)
 
+    def recover(self) -> None:
+        """Forget the failures still to come."""
+        with self.server.arrived:
+            self.server.failures.clear()
+
     @property
     def refused(self) -> int:
         """How many messages were answered with a failure."""
