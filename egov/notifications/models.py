@@ -54,6 +54,7 @@ class Notification(models.Model):
     reference = models.CharField(max_length=200)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING)
     attempts = models.PositiveIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True)  # the last attempt started
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

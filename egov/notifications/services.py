@@ -9,17 +9,19 @@ The order of the writes is what makes a retry safe:
 3. the record is marked ``sent`` (or ``failed`` with the error, and the handler
    raises so that the outbox retries the event with backoff).
 
-A retry finds the record: ``sent`` means nothing is sent again. ``failed`` or
-``sending`` (the process died between 2 and 3) means the message is sent again, with
-the same text and the same reference: the SMS gateway drops a reference it already
-accepted; an e-mail goes out again with the same Message-ID (SMTP has no way to ask
-whether a message was accepted, see docs/notifications.md).
+A retry finds the record: ``sent`` means nothing is sent again. ``failed``, or
+``sending`` since longer than a relay's lease (the process died between 2 and 3),
+means the message is sent again, with the same text and the same reference (taken
+with a conditional update, so two relays never both send it): the SMS gateway drops
+a reference it already accepted; an e-mail goes out again with the same Message-ID
+(SMTP has no way to ask whether a message was accepted, see docs/notifications.md).
 
 These writes are the platform's own bookkeeping of a delivery, not an act of a
 person: they take no ``actor`` and write no audit entry (the record is the log)."""
 
 from __future__ import annotations
 
+import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -57,7 +59,9 @@ def _claim(
     body: str,
 ) -> Notification:
     """The record of this event and channel, new or from an earlier attempt (whose
-    recipient and text are kept: one event is never sent to two addresses)."""
+    recipient and text are kept: one event is never sent to two addresses), taken for
+    this attempt. ``NotificationFailed`` when another attempt may be under way."""
+    now = timezone.now()
     record = sent_before(event, channel)
     if record is None:
         try:
@@ -73,15 +77,34 @@ def _claim(
                     reference=reference_for(event, channel),
                     state=Notification.State.SENDING,
                     attempts=1,
+                    tried_at=now,
+                    created_at=now,
                 )
-        except IntegrityError:  # another relay wrote it first (its lease ran out)
-            record = sent_before(event, channel)
-            if record is None:
-                raise
-    if record.state != Notification.State.SENT:
-        record.state = Notification.State.SENDING
-        record.attempts += 1
-        record.save(update_fields=["state", "attempts"])
+        except IntegrityError:  # another relay wrote it a moment ago and is sending
+            raise NotificationFailed(f"{channel}: being sent by another relay") from None
+    if record.state == Notification.State.SENT:
+        return record
+    # A relay's lease on the event can run out while it is still sending (a slow
+    # batch), and another relay then takes the event: an attempt that started less
+    # than a lease ago may still be under way, so it is not repeated yet.
+    window = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    if (
+        record.state == Notification.State.SENDING
+        and record.tried_at
+        and record.tried_at > now - window
+    ):
+        raise NotificationFailed(f"{channel} #{record.pk}: an attempt is under way")
+    # Taken only if nobody took it since it was read (the attempt count as version).
+    taken = Notification.objects.filter(
+        pk=record.pk, state=record.state, attempts=record.attempts
+    ).update(state=Notification.State.SENDING, attempts=record.attempts + 1, tried_at=now)
+    if not taken:
+        raise NotificationFailed(f"{channel} #{record.pk}: taken by another relay")
+    record.state, record.attempts, record.tried_at = (
+        Notification.State.SENDING,
+        record.attempts + 1,
+        now,
+    )
     return record
 
 

@@ -6,6 +6,7 @@ message."""
 
 from __future__ import annotations
 
+import datetime
 import socket
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_replayed_event_sends_nothing_new(notify, people, version):
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 
 
-def test_a_crash_between_the_send_and_its_record(notify, people, version):
+def test_a_crash_between_the_send_and_its_record(notify, people, version, settings):
     """The record says "sending" (the process died after handing the message over):
     the retry sends again with the same reference. The SMS gateway recognises it;
     SMTP delivers a second copy with the same Message-ID (at least once)."""
@@ -136,7 +137,8 @@ def test_a_crash_between_the_send_and_its_record(notify, people, version):
     receive(people, version)
     relay()
     event = _event()
-    Notification.objects.update(state=Notification.State.SENDING, sent_at=None)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+    Notification.objects.update(state=Notification.State.SENDING, sent_at=None, tried_at=long_ago)
     _as_if_the_relay_died_before_recording(event)
     relay()
 
@@ -145,6 +147,28 @@ def test_a_crash_between_the_send_and_its_record(notify, people, version):
     assert len(mails) == 2 and mails[0]["Message-ID"] == mails[1]["Message-ID"]
     assert mails[0]["Message-ID"] == f"<notification.{event.pk}.email@egov.localhost>"
     assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_an_attempt_under_way_elsewhere_is_not_repeated(notify, people, version, settings):
+    """Another relay took the event after this one's lease ran out, while this one was
+    still sending: the record says "sending" since less than a lease ago, so the
+    second relay sends nothing and retries later."""
+    smtp, sms = notify
+    receive(people, version)
+    relay()
+    event = _event()
+    Notification.objects.update(state=Notification.State.SENDING, tried_at=timezone.now())
+    _as_if_the_relay_died_before_recording(event)
+    relay_round()
+    assert len(smtp.messages) == 1 and len(sms.messages) == 1 and sms.duplicates == 0
+    event = _event()
+    assert event.status == OutboxEvent.Status.PENDING and "under way" in event.last_error
+    # Once the lease has passed, the attempt counts as dead and is made again.
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+    Notification.objects.update(tried_at=long_ago)
+    relay_round()
+    assert sms.duplicates == 1 and len(smtp.wait_for(2)) == 2
+    assert _event().status == OutboxEvent.Status.DELIVERED
 
 
 def test_the_unique_constraint_keeps_one_record_per_event_channel_and_recipient(
