@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+
 from egov.core import outbox, sms
 from egov.core.models import OutboxEvent
 from egov.notifications import queries, services, texts
@@ -43,7 +45,11 @@ def notify_applicant(event: OutboxEvent) -> None:
     if dossier is None:
         return
     contact = queries.contact_of(dossier)
-    channels = [c for c in (Channel.EMAIL, Channel.SMS) if contact.of(c)]
+    channels = [
+        c
+        for c in (Channel.EMAIL, Channel.SMS)
+        if c in settings.EGOV_NOTIFY_CHANNELS and contact.of(c)
+    ]
     if not channels:
         return  # no address to tell: nothing is sent, nothing recorded
     status = event.payload.get("status") or dossier.status

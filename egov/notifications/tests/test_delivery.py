@@ -234,3 +234,12 @@ def test_the_dossier_s_address_wins_over_the_account_s(notify, people, places, v
     relay()
     assert [m["To"] for m in smtp.wait_for(1)] == [CONTACT["email"]]
     assert [m["to"] for m in sms.wait_for(1)] == [CONTACT["phone"]]
+
+
+def test_a_channel_switched_off_by_setting_sends_nothing(notify, people, version, settings):
+    smtp, sms = notify
+    settings.EGOV_NOTIFY_CHANNELS = ["email"]
+    receive(people, version)
+    relay()
+    assert len(smtp.wait_for(1)) == 1 and sms.messages == []
+    assert list(Notification.objects.values_list("channel", flat=True)) == ["email"]
