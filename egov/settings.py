@@ -203,7 +203,7 @@ PASSWORD_RESET_TIMEOUT = env_int("EGOV_PASSWORD_RESET_SECONDS", 3600)
 # that `make run` starts (fakes/sms.py).
 EGOV_SMS_URL = env_str("EGOV_SMS_URL", "http://127.0.0.1:8026/messages")
 EGOV_SMS_TIMEOUT_SECONDS = env_int("EGOV_SMS_TIMEOUT_SECONDS", 10)
-EGOV_SMS_PROVIDER = env_str("EGOV_SMS_PROVIDER", "egov.core.sms.JsonHttpGateway")  # egov/core/sms.py
+EGOV_SMS_PROVIDER = env_str("EGOV_SMS_PROVIDER", "egov.core.sms.JsonHttpGateway")  # core/sms.py
 EGOV_SMS_UNICODE = env_bool("EGOV_SMS_UNICODE", False)  # notifications unaccented unless True
 EGOV_NOTIFY_CHANNELS = env_list("EGOV_NOTIFY_CHANNELS", ["email", "sms"])  # docs/notifications.md
 # The links in e-mails start with this (the host of the request otherwise).

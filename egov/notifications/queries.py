@@ -78,3 +78,12 @@ def notifications_of(actor: Any, dossier: Dossier) -> QuerySet[Notification] | N
     if not can(actor, Action.VIEW, dossier):
         return None
     return Notification.objects.filter(dossier=dossier).order_by("created_at", "id")
+
+
+def masked(recipient: str) -> str:
+    """An address as a list shows it: enough to tell which one, not to copy it
+    ("0912***678", "ho***@example.vn")."""
+    if "@" in recipient:
+        name, _, domain = recipient.partition("@")
+        return f"{name[:2]}***@{domain}"
+    return f"{recipient[:4]}***{recipient[-3:]}" if len(recipient) > 7 else "***"
