@@ -53,9 +53,7 @@ def notify_applicant(event: OutboxEvent) -> None:
     if not channels:
         return  # no address to tell: nothing is sent, nothing recorded
     status = event.payload.get("status") or dossier.status
-    values = texts.context(
-        kind, dossier, status, queries.history_row(event, dossier), event.payload
-    )
+    values = texts.context(kind, dossier, status, queries.history_row(event, dossier))
     rendered = texts.render(kind, values, sms_unicode=bool(sms.provider().unicode))
     failures = []
     for channel in channels:  # every channel is tried, even after one failed

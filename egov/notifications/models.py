@@ -40,9 +40,9 @@ class Notification(models.Model):
         FAILED = "failed", "Gửi lỗi, sẽ gửi lại (failed, retried)"
         SENT = "sent", "Đã gửi (sent)"
 
-    # PROTECT: the outbox event is the key of "once"; it is never deleted while its
-    # notifications exist.
-    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="+")
+    # The key of "once". Should old delivered events ever be purged, their records stay
+    # (without the link): a purged event is never retried, so it cannot send again.
+    event = models.ForeignKey(OutboxEvent, on_delete=models.SET_NULL, null=True, related_name="+")
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)

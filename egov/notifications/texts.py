@@ -66,9 +66,9 @@ def portal_link(code: str) -> str:
     return base + PORTAL_PATH.format(code=code)
 
 
-def context(
-    kind: str, dossier: Dossier, status: str, row: DossierEvent | None, payload: dict
-) -> dict[str, Any]:
+def context(kind: str, dossier: Dossier, status: str, row: DossierEvent | None) -> dict[str, Any]:
+    """What the templates name: the dossier's status as the event reported it, the
+    event's own data (reason, missing items, amount, new date) from its history row."""
     data = (row.data if row else None) or {}
     label = Status(status).label if status in Status.values else status
     new_due = data.get("new_due_at")
