@@ -45,10 +45,13 @@ def notify_applicant(event: OutboxEvent) -> None:
     if dossier is None:
         return
     contact = queries.contact_of(dossier)
+    # A channel already tried for this event goes on with its first recipient, even if
+    # the address was removed since (``services.send_once`` keeps it).
+    tried = queries.channels_tried(event)
     channels = [
         c
         for c in (Channel.EMAIL, Channel.SMS)
-        if c in settings.EGOV_NOTIFY_CHANNELS and contact.of(c)
+        if c in tried or (c in settings.EGOV_NOTIFY_CHANNELS and contact.of(c))
     ]
     if not channels:
         return  # no address to tell: nothing is sent, nothing recorded
@@ -63,7 +66,7 @@ def notify_applicant(event: OutboxEvent) -> None:
                 dossier=dossier,
                 kind=kind,
                 channel=channel,
-                recipient=contact.of(channel),
+                recipient=contact.of(channel) or tried.get(channel, ""),
                 subject=rendered.subject if channel == Channel.EMAIL else "",
                 body=rendered.email if channel == Channel.EMAIL else rendered.sms,
             )

@@ -70,6 +70,11 @@ def sent_before(event: OutboxEvent, channel: str) -> Notification | None:
     return Notification.objects.filter(event=event, channel=channel).first()
 
 
+def channels_tried(event: OutboxEvent) -> dict[str, str]:
+    """The channels an earlier attempt of ``event`` recorded, with their recipient."""
+    return dict(Notification.objects.filter(event=event).values_list("channel", "recipient"))
+
+
 def notifications_of(actor: Any, dossier: Dossier) -> QuerySet[Notification] | None:
     """What the applicant was sent about ``dossier``, oldest first, for an officer who
     may read the dossier (None otherwise). For a section of the dossier's page."""

@@ -93,6 +93,18 @@ def test_smtp_down_is_retried_then_delivered(notify, people, version, settings):
     assert _event().status == OutboxEvent.Status.DELIVERED
 
 
+def test_a_failed_message_still_goes_after_the_address_was_removed(notify, people, version):
+    smtp, sms = notify
+    sms.fail_next(1)
+    dossier = receive(people, version)
+    relay_round()
+    type(dossier).objects.filter(pk=dossier.pk).update(applicant_phone="", applicant_email="")
+    relay_round()
+    assert [m["to"] for m in sms.wait_for(1)] == ["0912345678"]  # to whom it was due
+    assert len(smtp.messages) == 1
+    assert _event().status == OutboxEvent.Status.DELIVERED
+
+
 def test_a_dead_event_is_not_lost_an_administrator_re_drives_it(notify, people, version, settings):
     smtp, sms = notify
     settings.OUTBOX_MAX_ATTEMPTS = 2
