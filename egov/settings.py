@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.payments",
     "egov.portal",
+    "egov.notifications",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,9 @@ EGOV_PAYMENT_KEY = env_str("EGOV_PAYMENT_KEY", "egov-demo-payment-key")
 EGOV_PAYMENT_TIMEOUT_SECONDS = env_int("EGOV_PAYMENT_TIMEOUT_SECONDS", 15)
 EGOV_PAYMENT_RECONCILE_AFTER_SECONDS = env_int("EGOV_PAYMENT_RECONCILE_AFTER_SECONDS", 120)
 EGOV_PAYMENT_RECONCILE_SECONDS = env_int("EGOV_PAYMENT_RECONCILE_SECONDS", 60)
+EGOV_SMS_PROVIDER = env_str("EGOV_SMS_PROVIDER", "egov.core.sms.JsonHttpGateway")  # core/sms.py
+EGOV_SMS_UNICODE = env_bool("EGOV_SMS_UNICODE", False)  # notifications unaccented unless True
+EGOV_NOTIFY_CHANNELS = env_list("EGOV_NOTIFY_CHANNELS", ["email", "sms"])  # docs/notifications.md
 # The links in e-mails start with this (the host of the request otherwise).
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "")
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("egov.catalog.urls")),
     path("", include("egov.payments.urls")),
     path("", include("egov.portal.urls")),
+    path("", include("egov.notifications.urls")),
     path("", include("egov.dossiers.urls")),
     path("", include("egov.dossiers.public_urls")),
 ]

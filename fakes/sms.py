@@ -1,7 +1,9 @@
 """A local SMS gateway catcher: ``POST /messages`` with ``{"to": "...", "text": "..."}``
 (what ``egov/core/sms.py`` sends) is kept and printed; ``GET /messages`` lists what came,
-newest last. ``make run`` starts it (through ``manage.py serve``); tests start it
-in-process (``Catcher``).
+newest last. A message with a ``"reference"`` already accepted is answered 200
+``duplicate`` and not kept again (gateways that deduplicate on a client reference).
+Tests can make the next messages fail with a 5xx (``Catcher.fail_next``). ``make run``
+starts it (through ``manage.py serve``); tests start it in-process (``Catcher``).
 
     python fakes/sms.py --port 8026
 """
@@ -23,6 +25,9 @@ class _Server(ThreadingHTTPServer):
         self.messages: list[dict] = []
         self.arrived = threading.Condition()
         self.echo = echo
+        self.failures: list[int] = []  # statuses to answer the next POSTs with
+        self.refused = 0  # POSTs answered with one of them
+        self.duplicates = 0  # POSTs with a reference already kept
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -52,10 +57,18 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             message = json.loads(self.rfile.read(length))
             to, text = str(message["to"]), str(message["text"])
-        except (ValueError, KeyError, TypeError):
+            reference = str(message.get("reference") or "")
+        except (ValueError, KeyError, TypeError, AttributeError):
             return self._answer(400, {"error": 'expected {"to": ..., "text": ...}'})
         with self.server.arrived:
-            self.server.messages.append({"to": to, "text": text})
+            if self.server.failures:
+                self.server.refused += 1
+                return self._answer(self.server.failures.pop(0), {"error": "unavailable"})
+            if reference and any(m.get("reference") == reference for m in self.server.messages):
+                self.server.duplicates += 1
+                return self._answer(200, {"status": "duplicate"})
+            kept = {"to": to, "text": text, **({"reference": reference} if reference else {})}
+            self.server.messages.append(kept)
             self.server.arrived.notify_all()
         if self.server.echo:
             print(f"sms: to {to}: {text}", flush=True)
@@ -86,6 +99,28 @@ class Catcher:
             ):
                 raise AssertionError(f"{count} SMS expected, {len(self.server.messages)} came")
             return list(self.server.messages)
+
+    def fail_next(self, count: int = 1, status: int = 503) -> None:
+        """Answer the next ``count`` messages with ``status`` (not kept)."""
+        with self.server.arrived:
+            self.server.failures.extend([status] * count)
+
+    def recover(self) -> None:
+        """Forget the failures still to come."""
+        with self.server.arrived:
+            self.server.failures.clear()
+
+    @property
+    def refused(self) -> int:
+        """How many messages were answered with a failure."""
+        with self.server.arrived:
+            return self.server.refused
+
+    @property
+    def duplicates(self) -> int:
+        """How many messages came again with a reference already kept."""
+        with self.server.arrived:
+            return self.server.duplicates
 
     def start(self) -> Catcher:
         self.thread.start()
