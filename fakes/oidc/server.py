@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     # Bind first: the issuer names the port, and the settings read the issuer.
-    server = make_server(args.host, args.port, None, server_class=_Server, handler_class=_QuietHandler)
+    server = make_server(
+        args.host, args.port, None, server_class=_Server, handler_class=_QuietHandler
+    )
     host, port = server.server_address[:2]
     issuer = f"http://{host}:{port}/o"
     folder = Path(args.dir)
@@ -146,8 +148,17 @@ class Provider:
     def start(self) -> Provider:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "fakes.oidc", "--host", self.host, "--port", str(self.port),
-             "--dir", str(self.folder)],
+            [
+                sys.executable,
+                "-m",
+                "fakes.oidc",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.folder),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

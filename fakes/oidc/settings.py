@@ -7,7 +7,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEBUG = False
-SECRET_KEY = os.environ.get("FAKE_OIDC_SECRET_KEY", "fake-oidc-insecure-key-for-local-use-only-0123")
+SECRET_KEY = os.environ.get(
+    "FAKE_OIDC_SECRET_KEY", "fake-oidc-insecure-key-for-local-use-only-0123"
+)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
