@@ -95,8 +95,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--redirect-uri",
         action="append",
-        help="allowed redirect URI of egov (repeatable; any port on loopback)",
+        default=[],
+        help="another allowed redirect URI of egov (repeatable; any port on loopback)",
     )
+    parser.add_argument("--quiet", action="store_true", help="print only the READY line")
     args = parser.parse_args(argv)
 
     # Bind first: the issuer names the port, and the settings read the issuer.
@@ -118,13 +120,14 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    _seed(args.redirect_uri or DEFAULT_REDIRECTS, args.client_id, args.client_secret)
+    _seed(DEFAULT_REDIRECTS + args.redirect_uri, args.client_id, args.client_secret)
     server.set_app(get_wsgi_application())
 
     from fakes.oidc import identities
 
     print(f"READY {issuer}", flush=True)
-    print(identities.logins_text(issuer), end="", flush=True)
+    if not args.quiet:
+        print(identities.logins_text(issuer), end="", flush=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     stopped = threading.Event()

@@ -29,7 +29,9 @@ def test_a_citizen_logs_in_by_sso_and_sees_the_profile(browser, live_server, sso
 
     page.goto(f"{live_server.url}/accounts/login/")
     screenshot("login-page")
-    page.get_by_role("link", name="Đăng nhập bằng VNeID / Tài khoản định danh điện tử (SSO)").click()
+    page.get_by_role(
+        "link", name="Đăng nhập bằng VNeID / Tài khoản định danh điện tử (SSO)"
+    ).click()
 
     # At the national SSO (the fake): its own login page.
     expect(page.locator("#fake-sso-login")).to_be_visible()

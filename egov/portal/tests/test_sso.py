@@ -194,3 +194,14 @@ def test_a_cancelled_login_at_the_provider_is_refused_clearly(client, sso):
     assert answer.status_code == 403 and "đã hủy" in answer.content.decode()
     assert refusals("sso_provider_error") == 1
     assert not client.session.get("oidc_states")
+
+
+def test_every_sso_and_account_variable_is_documented(settings):
+    import re
+    from pathlib import Path
+
+    source = (Path(settings.BASE_DIR) / "egov" / "portal" / "sso_settings.py").read_text()
+    names = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', source))
+    documented = (Path(settings.BASE_DIR) / "docs" / "operations.md").read_text()
+    assert len(names) >= 12
+    assert sorted(n for n in names if f"`{n}`" not in documented) == []
