@@ -134,6 +134,35 @@ def declared_identity_errors(
     return errors
 
 
+def registration_errors(
+    *,
+    contact: str,
+    full_name: str,
+    id_number: str,
+    date_of_birth: datetime.date | None,
+    password: str,
+    password2: str,
+    today: datetime.date,
+) -> tuple[str, str, list[DomainError]]:
+    """The channel ("phone" / "email"), the normalised contact, and every error of a
+    registration form at once."""
+    errors: list[DomainError] = []
+    channel, normalised = "", (contact or "").strip().lower()
+    try:
+        channel, normalised = contact_channel(contact)
+        check_contact_free(channel, normalised)
+    except DomainError as error:
+        errors.append(error)
+    errors += declared_identity_errors(
+        full_name=full_name, id_number=id_number, date_of_birth=date_of_birth, today=today
+    )
+    try:
+        check_password(password, password2)
+    except DomainError as error:
+        errors.append(error)
+    return channel, normalised, errors
+
+
 # ------------------------------------------------------------------ SSO sign-in
 
 

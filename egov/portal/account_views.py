@@ -52,31 +52,26 @@ def register(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        errors: list[DomainError] = []
-        try:
-            channel, contact = rules.contact_channel(data["contact"])
-            rules.check_contact_free(channel, contact)
-        except DomainError as error:
-            errors.append(error)
-        errors += rules.declared_identity_errors(
+        channel, contact, errors = rules.registration_errors(
+            contact=data["contact"],
             full_name=data["full_name"],
             id_number=data["id_number"].strip(),
             date_of_birth=data["date_of_birth"],
+            password=data["password"],
+            password2=data["password2"],
             today=timezone.localdate(),
         )
-        try:
-            rules.check_password(data["password"], data["password2"])
-        except DomainError as error:
-            errors.append(error)
         by_address = KeyedRateThrottle(
             "registration_ip", "EGOV_RATE_REGISTRATION", client_ip(request)
         )
-        if not errors and by_address.blocked():
+        # One phone or mailbox is not flooded with codes from many addresses either.
+        by_contact = KeyedRateThrottle("registration_contact", "EGOV_RATE_REGISTRATION", contact)
+        if not errors and (by_address.blocked() or by_contact.blocked()):
             errors.append(
                 DomainError(
                     "too_many_registrations",
-                    "Quá nhiều lượt đăng ký từ địa chỉ này; vui lòng thử lại sau.",
-                    "Too many registrations from this address; please try again later.",
+                    "Quá nhiều lượt đăng ký; vui lòng thử lại sau.",
+                    "Too many registrations; please try again later.",
                     status=429,
                 )
             )
@@ -88,6 +83,7 @@ def register(request):
                 status = 400
         else:
             by_address.hit()
+            by_contact.hit()
             nonce = secrets.token_urlsafe(16)
             request.session[PENDING] = {
                 "channel": channel,
@@ -137,6 +133,7 @@ def register_code(request):
             return redirect("account_profile")
         if pending["tries"] >= settings.EGOV_REGISTRATION_CODE_TRIES:
             del request.session[PENDING]
+            accounts.record_code_refusal(actor=None, pending=pending)
             expired = True
         else:
             request.session[PENDING] = pending

@@ -140,6 +140,18 @@ def register_account(*, actor: Any, pending: dict[str, Any]) -> User:
     return user
 
 
+def record_code_refusal(*, actor: Any, pending: dict[str, Any]) -> None:
+    """The last wrong try of a registration code: the registration ends, audited."""
+    audit.record(
+        actor=actor,
+        action="account.registration_code_refused",
+        object_type="portal.registration",
+        object_id=pending["nonce"][:16],
+        object_repr=masked(pending["contact"]),
+        changes={"channel": pending["channel"], "tries": pending["tries"]},
+    )
+
+
 # ------------------------------------------------------------------ profile
 
 

@@ -77,7 +77,8 @@ REFUSALS = {
 
 def refused(code: str, **details) -> SsoRefused:
     vi, en = REFUSALS[code]
-    return SsoRefused(code, vi, en, details=details or None)
+    status = 502 if code == "sso_provider_unreachable" else None
+    return SsoRefused(code, vi, en, details=details or None, status=status)
 
 
 def parse_date(value: str) -> datetime.date | None:

@@ -218,3 +218,28 @@ def test_an_identity_given_by_the_sso_is_not_editable(client):
 def test_the_login_page_offers_sso_and_registration(client, db):
     page = client.get("/accounts/login/").content.decode()
     assert 'href="/sso/dang-nhap/"' in page and 'href="/tai-khoan/dang-ky/"' in page
+
+
+def test_the_last_wrong_code_is_audited(client, sms):
+    register(client, "0933111222")
+    for _ in range(5):
+        client.post("/tai-khoan/dang-ky/xac-nhan/", {"code": "000000"})
+    entry = AuditEntry.objects.get(action="account.registration_code_refused")
+    assert entry.object_repr == "093****222" and entry.changes["tries"] == 5
+
+
+def test_codes_to_one_phone_are_limited_across_addresses(settings):
+    settings.EGOV_RATE_REGISTRATION = "1/hour"
+    first, second = Client(REMOTE_ADDR="192.0.2.10"), Client(REMOTE_ADDR="192.0.2.11")
+    assert register(first, "0933111222").status_code == 302
+    answer = register(second, "0933 111 222")
+    assert answer.status_code == 429 and "Quá nhiều lượt đăng ký" in answer.content.decode()
+    assert OutboxEvent.objects.filter(topic="account.registration_code").count() == 1
+
+
+def test_the_profile_page_reads_a_fixed_number_of_rows(client, django_assert_num_queries):
+    user = ApplicantFactory(id_number="079300001234").user
+    client.force_login(user)
+    # session, user, applicant profile, SSO link; the session's idle clock saved (3)
+    with django_assert_num_queries(7):
+        assert client.get("/tai-khoan/ho-so/").status_code == 200

@@ -205,3 +205,33 @@ def test_every_sso_and_account_variable_is_documented(settings):
     documented = (Path(settings.BASE_DIR) / "docs" / "operations.md").read_text()
     assert len(names) >= 12
     assert sorted(n for n in names if f"`{n}`" not in documented) == []
+
+
+def test_an_unreachable_provider_is_a_clear_refusal(client, sso, settings):
+    callback = callback_path(log_in_at_provider(provider_redirect(client), "congdan"))
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/o/token/"  # nothing listens there
+    answer = client.get(callback)
+    assert answer.status_code == 502
+    assert "Không kết nối được hệ thống định danh" in answer.content.decode()
+    assert counts() == (0, 0, 0) and refusals("sso_provider_unreachable") == 1
+
+
+def test_the_provider_requires_pkce(client, sso):
+    """The fake is strict as the national SSO should be: a code without its verifier
+    buys no token."""
+    import requests
+
+    callback = log_in_at_provider(provider_redirect(client), "congdan")
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    answer = requests.post(
+        f"{sso.issuer}/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://testserver/sso/callback/",
+            "client_id": sso.client_id,
+            "client_secret": sso.client_secret,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
