@@ -23,7 +23,8 @@ def contact_channel(contact: str) -> tuple[str, str]:
     """("email", address) or ("phone", digits) for what the person typed."""
     text = (contact or "").strip()
     if "@" in text:
-        if not EMAIL.match(text):
+        # The address becomes the user name (150 characters at most).
+        if not EMAIL.match(text) or len(text) > 150:
             raise DomainError(
                 "email_invalid",
                 "Địa chỉ thư điện tử không hợp lệ.",
@@ -84,7 +85,10 @@ def check_birth_date(value: datetime.date | None, today: datetime.date) -> None:
 def check_id_number_free(id_number: str) -> None:
     """One account per person: an ID number already on an account is refused (the
     person logs in, or links the account by SSO)."""
-    if ApplicantProfile.objects.filter(id_number=id_number).exists():
+    # A business profile holds its representative's number: that person may still
+    # have a citizen account of their own.
+    profiles = ApplicantProfile.objects.exclude(user__kind="business")
+    if profiles.filter(id_number=id_number).exists():
         raise DomainError(
             "id_number_taken",
             "Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập, hoặc đăng nhập bằng "
