@@ -115,6 +115,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# National single sign-on (OpenID Connect) and applicants' local accounts (docs/portal-accounts.md).
+from egov.portal.sso_settings import *  # noqa: E402, F403
+
+AUTHENTICATION_BACKENDS += PORTAL_AUTHENTICATION_BACKENDS  # noqa: F405
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -220,3 +220,25 @@ class ApplicantProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SsoIdentity(models.Model):
+    """An identity of the national single sign-on ("tài khoản định danh điện tử")
+    linked to an applicant account: the provider (``issuer``) and its stable subject
+    (``sub``). ``acr`` is the level of assurance of the last login (LoA1, LoA2); while
+    a link exists, the profile's identity fields come from the provider."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    acr = models.CharField("mức độ bảo đảm xác thực", max_length=20, blank=True)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"

@@ -120,6 +120,23 @@ class Command(BaseCommand):
                 "--key",
                 settings.EGOV_PAYMENT_KEY,
             ]
+        sso = urlsplit(settings.EGOV_SSO_ISSUER)  # the fake national SSO (fakes/oidc/)
+        if settings.EGOV_SSO_ENABLED and sso.hostname in LOOPBACK:
+            callback = f"http://{options['bind']}/sso/callback/"
+            commands["sso"] = [
+                python,
+                "-m",
+                "fakes.oidc",
+                "--host",
+                sso.hostname,
+                "--port",
+                str(sso.port or 80),
+                "--redirect-uri",
+                callback,
+                "--dir",
+                str(settings.VAR_DIR / "fake-oidc"),
+                "--quiet",
+            ]
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
@@ -139,6 +156,10 @@ class Command(BaseCommand):
                 f"Online payments go to the fake payment platform at {settings.EGOV_PAYMENT_URL}"
                 " (GET /received, POST /control: docs/payments.md)\n"
             )
+        if "sso" in commands:
+            from fakes.oidc.identities import logins_text
+
+            self.stdout.write(logins_text(settings.EGOV_SSO_ISSUER))
         from egov.directory.demo import demo_logins_text
 
         self.stdout.write(demo_logins_text())

@@ -1,0 +1,3 @@
+from fakes.oidc.server import main
+
+main()
