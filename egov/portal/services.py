@@ -198,7 +198,9 @@ def reusable_files(actor: User, components: list) -> dict[int, list[DossierCompo
     )
     found: dict[int, list[DossierComponent]] = {}
     for row in rows:
-        target = row.component_id if row.component_id in ids else names.get(row.name.strip().casefold())
+        target = (
+            row.component_id if row.component_id in ids else names.get(row.name.strip().casefold())
+        )
         if target is not None and len(found.setdefault(target, [])) < 3:
             found[target].append(row)
     return found

@@ -21,17 +21,23 @@ from egov.dossiers.tests.journeys import (
     person,
     review_workflow,
 )
+from egov.payments.tests.online import platform
 from egov.portal.models import Rating
 
-__all__ = ["browser", "person"]  # fixtures of journeys.py
+__all__ = ["browser", "person", "platform"]  # fixtures of journeys.py and payments
 
 pytestmark = pytest.mark.usefixtures("committed_db")
+
+
+FEE = {"name": "Lệ phí cấp giấy", "amount": 40_000, "collector": "", "payable_online": True}
 
 
 @pytest.fixture
 def version(committed_db):
     return district_procedure(
-        "2.000720", workflows=[{"agency": "", "tier": "", "steps": review_workflow()}]
+        "2.000720",
+        workflows=[{"agency": "", "tier": "", "steps": review_workflow()}],
+        fees=[FEE],
     )
 
 
@@ -132,7 +138,9 @@ def _apply(c: Citizen, version, tmp_path) -> str:
     return page.inner_text("h1 .code")
 
 
-def test_apply_receive_process_download_and_rate(citizen, person, people, version, tmp_path):
+def test_apply_receive_process_pay_download_and_rate(
+    citizen, person, people, version, platform, tmp_path
+):
     c = citizen()
     code = _apply(c, version, tmp_path)
     dossier = Dossier.objects.get(code=code)
@@ -147,7 +155,22 @@ def test_apply_receive_process_download_and_rate(citizen, person, people, versio
     c.go("/ca-nhan/ho-so/")
     expect(c.page.locator("#my-dossiers")).to_contain_text(code)
     expect(c.page.locator("#my-dossiers")).to_contain_text("Đã được tiếp nhận")
+    expect(c.page.locator("#my-dossiers")).to_contain_text("Cần nộp phí, lệ phí (trực tuyến)")
     c.shot("mine")
+
+    # The citizen pays online on the (fake) national payment platform.
+    c.go(f"/ca-nhan/ho-so/{code}/")
+    with c.page.expect_navigation():
+        c.page.click("#pay-online")
+    with c.page.expect_navigation():
+        c.page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    with c.page.expect_navigation():
+        c.page.get_by_role("button", name="Thanh toán", exact=True).click()
+    expect(c.page.locator("#outcome")).to_contain_text("Thanh toán thành công.")
+    c.shot("paid")
+    c.go(f"/ca-nhan/ho-so/{code}/")
+    expect(c.page.locator("#fee-status")).to_contain_text("Đã nộp đủ")
+    assert Dossier.objects.get(code=code).fee_outstanding == 0
 
     # The agency processes it (the back-office journeys drive these pages).
     dossier = dossier_services.forward(
@@ -168,7 +191,7 @@ def test_apply_receive_process_download_and_rate(citizen, person, people, versio
     assert downloaded.ok and downloaded.body() == PDF
 
     desk.open(code)
-    desk.act("Trả kết quả")
+    desk.act("Trả kết quả")  # offered: the fee was paid online
     desk.expect_status("Đã trả kết quả")
 
     c.go(f"/ca-nhan/ho-so/{code}/")
