@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from egov.core import audit
 from egov.core.errors import DomainError
 from egov.core.middleware import ContentSecurityPolicyMiddleware
 from egov.dossiers.forms import render as pdf
@@ -57,6 +58,13 @@ def pay_online(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, dossier=dossier, site_url=_site(request)
             )
         except DomainError as refused:
+            # The service wrote nothing; the refusal itself is kept for the auditor.
+            audit.record(
+                actor=request.user,
+                action="payments.online.start_refused",
+                obj=dossier,
+                changes={"code": refused.code},
+            )
             error = refused
             dossier.refresh_from_db()
         else:
