@@ -1,0 +1,508 @@
+"""Writes of the signing app: trust configuration, credentials, signing results
+(alone and in batches) and the audit entry of a verification. Each in one
+transaction with its audit entry; a result signed also emits ``signing.result_signed``.
+
+Signing a result is all-or-nothing: the dossier's own service (record_result at the
+decision step, advance with "sign" elsewhere) runs first and checks everything, then
+the PDF is rendered, signed and stored, in the same transaction; any failure rolls
+the whole back and removes the stored file."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from egov.core import audit, outbox
+from egov.core.errors import DomainError
+from egov.core.permissions import Action, require
+from egov.dossiers.models import Dossier, ResultFile
+from egov.signing import conf, keys, pades, queries, render, rules
+from egov.signing.models import (
+    Batch,
+    BatchItem,
+    Credential,
+    RevocationList,
+    SignedResult,
+    TrustedCertificate,
+)
+from egov.signing.trust import Trust
+
+
+def _require_admin(actor: Any) -> None:
+    """The province administrator (a superuser), or ``None``: an operator's management
+    command (``signing_dev_pki --install``), audited as the system."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        from egov.core.errors import NotPermitted
+
+        raise NotPermitted("signing.configure")
+
+
+def _load_certificate(data: bytes) -> x509.Certificate:
+    data = bytes(data)
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError as exc:
+        raise DomainError(
+            "certificate_unreadable",
+            "Không đọc được chứng thư số (cần tệp PEM hoặc DER).",
+            "The certificate cannot be read (PEM or DER expected).",
+            field="file",
+        ) from exc
+
+
+# ---------------------------------------------------------------- trust
+
+
+@transaction.atomic
+def add_trusted_certificate(*, actor: Any, data: bytes, is_root: bool = True) -> TrustedCertificate:
+    """Configure a trust root (or an intermediate CA) of the province."""
+    _require_admin(actor)
+    cert = _load_certificate(data)
+    der = cert.public_bytes(serialization.Encoding.DER)
+    fingerprint = hashlib.sha256(der).hexdigest()
+    row, created = TrustedCertificate.objects.get_or_create(
+        fingerprint=fingerprint,
+        defaults={"name": cert.subject.rfc4514_string()[:255], "der": der, "is_root": is_root},
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="signing.trust_added",
+            obj=row,
+            changes={"fingerprint": fingerprint, "is_root": is_root},
+        )
+    return row
+
+
+@transaction.atomic
+def add_revocation_list(*, actor: Any, data: bytes) -> RevocationList:
+    """Configure (or replace) the CRL of a CA."""
+    _require_admin(actor)
+    try:
+        crl = x509.load_der_x509_crl(bytes(data))
+    except ValueError:
+        try:
+            crl = x509.load_pem_x509_crl(bytes(data))
+        except ValueError as exc:
+            raise DomainError(
+                "crl_unreadable", "Không đọc được danh sách thu hồi.", "The CRL cannot be read.",
+                field="file",
+            ) from exc
+    issuer = crl.issuer.rfc4514_string()[:500]
+    RevocationList.objects.filter(issuer=issuer).delete()
+    row = RevocationList.objects.create(
+        issuer=issuer,
+        der=crl.public_bytes(serialization.Encoding.DER),
+        next_update=crl.next_update_utc,
+    )
+    audit.record(
+        actor=actor,
+        action="signing.crl_added",
+        obj=row,
+        changes={"issuer": issuer, "revoked": len(list(crl))},
+    )
+    return row
+
+
+# ---------------------------------------------------------------- credentials
+
+
+def _create_credential(actor, facts: keys.CertificateFacts, **fields) -> Credential:
+    credential = Credential.objects.create(
+        certificate=facts.der,
+        chain=keys.pack_chain(facts.chain),
+        subject=facts.subject[:500],
+        common_name=facts.common_name[:200],
+        organisation=facts.organisation[:200],
+        title=facts.title[:100],
+        serial=facts.serial,
+        not_before=facts.not_before,
+        not_after=facts.not_after,
+        **fields,
+    )
+    audit.record(
+        actor=actor,
+        action="signing.credential_added",
+        obj=credential,
+        agency_id=credential.agency_id,
+        changes={
+            "kind": credential.kind,
+            "backend": credential.backend,
+            "subject": credential.subject,
+            "serial": credential.serial,
+            "not_after": credential.not_after,
+        },
+    )
+    return credential
+
+
+@transaction.atomic
+def import_pkcs12(
+    *,
+    actor: Any,
+    agency: Any,
+    data: bytes,
+    passphrase: str,
+    kind: str = Credential.Kind.PERSONAL,
+    holder: Any = None,
+    image: bytes = b"",
+    now: datetime.datetime | None = None,
+) -> Credential:
+    """Register a PKCS#12 file, kept as it is (encrypted by its passphrase). The
+    passphrase opens it once here to prove it; a seal's is kept sealed
+    (``keys.seal_secret``), a person's is never kept."""
+    _require_admin(actor)
+    facts = keys.read_pkcs12(data, passphrase)
+    credential = _create_credential(
+        actor,
+        facts,
+        kind=kind,
+        backend=Credential.Backend.PKCS12,
+        holder=holder,
+        agency=agency,
+        pkcs12=bytes(data),
+        sealed_secret=keys.seal_secret(passphrase) if kind == Credential.Kind.SEAL else b"",
+        image=image,
+    )
+    rules.check_certificate(credential, Trust.configured(), now or timezone.now())
+    return credential
+
+
+@transaction.atomic
+def register_pkcs11(
+    *,
+    actor: Any,
+    agency: Any,
+    module: str,
+    token: str,
+    key_label: str,
+    certificate: bytes,
+    chain: list[bytes] = (),
+    kind: str = Credential.Kind.PERSONAL,
+    holder: Any = None,
+    pin: str = "",
+    image: bytes = b"",
+) -> Credential:
+    """Register a key on a PKCS#11 token or HSM (its certificate given here). A seal's
+    PIN is kept sealed; a person types theirs at each signature."""
+    _require_admin(actor)
+    cert = _load_certificate(certificate)
+    facts = keys.facts(cert, [_load_certificate(c) for c in chain])
+    return _create_credential(
+        actor,
+        facts,
+        kind=kind,
+        backend=Credential.Backend.PKCS11,
+        holder=holder,
+        agency=agency,
+        pkcs11_module=module,
+        pkcs11_token=token,
+        pkcs11_key_label=key_label,
+        sealed_secret=keys.seal_secret(pin) if kind == Credential.Kind.SEAL and pin else b"",
+        image=image,
+    )
+
+
+# ---------------------------------------------------------------- signing
+
+
+class _Keys:
+    """The officer's and the seal's signers, unlocked once (a batch reuses them)."""
+
+    def __init__(self, actor: Any, agency_id: int, passphrase: str, trust: Trust, now):
+        self.personal = queries.personal_credential(actor)
+        if self.personal is None:
+            raise DomainError(
+                "no_credential",
+                "Bạn chưa có chứng thư số ký; đề nghị quản trị viên cấp.",
+                "You have no signing certificate; ask the administrator for one.",
+            )
+        rules.check_holder(actor, self.personal)
+        self.seal = queries.seal_credential(agency_id)
+        rules.check_certificate(self.personal, trust, now)
+        if self.seal is not None:
+            rules.check_certificate(self.seal, trust, now)
+        self.passphrase = passphrase
+        self.stack = ExitStack()
+
+    def __enter__(self) -> _Keys:
+        self.personal_signer = self.stack.enter_context(
+            keys.signer_for(self.personal, self.passphrase)
+        )
+        self.seal_signer = (
+            self.stack.enter_context(keys.signer_for(self.seal, None)) if self.seal else None
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
+
+
+def sign_document(
+    *, actor: Any, data: bytes, passphrase: str, agency_id: int, now=None
+) -> bytes:
+    """Any PDF of the agency (forms 01-05...) signed by ``actor`` and sealed (B-LTA).
+    Audited; nothing stored."""
+    now = now or timezone.now()
+    rules.check_pdf(data)
+    trust = Trust.configured()
+    with _Keys(actor, agency_id, passphrase, trust, now) as unlocked:
+        signed = _sign_bytes(data, unlocked, trust, now)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="signing.document_signed",
+            object_type="signing.document",
+            object_id=hashlib.sha256(signed).hexdigest(),
+            agency_id=agency_id,
+            changes={"sha256_before": hashlib.sha256(data).hexdigest(), "level": pades.LEVEL},
+        )
+    return signed
+
+
+def _sign_bytes(data: bytes, unlocked: _Keys, trust: Trust, now) -> bytes:
+    personal = pades.Part(
+        unlocked.personal_signer, unlocked.personal.common_name, bytes(unlocked.personal.image)
+    )
+    seal = None
+    if unlocked.seal_signer is not None:
+        seal = pades.Part(
+            unlocked.seal_signer,
+            unlocked.seal.organisation or unlocked.seal.common_name,
+            bytes(unlocked.seal.image),
+        )
+    return pades.sign(
+        data, personal=personal, seal=seal, trust=trust, tsa_url=conf.tsa_url(), signed_at=now
+    )
+
+
+def _sign_one(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    unlocked: _Keys,
+    trust: Trust,
+    note: str,
+    expected_version: int | None,
+    now: datetime.datetime,
+    request: Any = None,
+) -> SignedResult:
+    from egov.dossiers import services as dossier_services
+
+    stored: list[Any] = []
+    try:
+        with transaction.atomic():
+            # The dossier's own service first: it locks the row and checks the step,
+            # the role and the version; a refusal signs nothing.
+            if _at_decision(dossier):
+                dossier = dossier_services.record_result(
+                    actor=actor, dossier=dossier, note=note, expected_version=expected_version,
+                    now=now,
+                )
+            else:
+                dossier = dossier_services.advance(
+                    actor=actor, dossier=dossier, action="sign", note=note,
+                    expected_version=expected_version, now=now,
+                )
+            title = unlocked.personal.title or "Thủ trưởng cơ quan"
+            pdf = render.result_pdf(
+                dossier, title=title, name=unlocked.personal.common_name, request=request
+            )
+            signed = _sign_bytes(pdf, unlocked, trust, now)
+            digest = hashlib.sha256(signed).hexdigest()
+            result_file = ResultFile(
+                dossier=dossier,
+                name=f"Kết quả điện tử đã ký số - {dossier.code}.pdf",
+                original_name=f"ket-qua-{dossier.code}.pdf",
+                content_type="application/pdf",
+                size=len(signed),
+                uploaded_at=now,
+            )
+            result_file.file.save("result.pdf", ContentFile(signed), save=False)
+            stored.append(result_file.file.name)
+            result_file.save(force_insert=True)
+            row = SignedResult.objects.create(
+                dossier=dossier,
+                result_file=result_file,
+                sha256=digest,
+                signed_by=actor,
+                personal=unlocked.personal,
+                seal=unlocked.seal,
+                level=pades.LEVEL,
+                signed_at=now,
+            )
+            audit.record(
+                actor=actor,
+                action="signing.result_signed",
+                obj=row,
+                agency_id=dossier.processing_agency_id,
+                changes={"dossier": dossier.code, "sha256": digest, "level": pades.LEVEL},
+            )
+            outbox.emit(
+                topic="signing.result_signed",
+                aggregate=dossier,
+                payload={"code": dossier.code, "sha256": digest, "result_file": result_file.pk},
+            )
+            return row
+    except BaseException:
+        for name in stored:
+            ResultFile._meta.get_field("file").storage.delete(name)
+        raise
+
+
+def _at_decision(dossier: Dossier) -> bool:
+    """Whether the dossier is at its decision step (the result is recorded there)."""
+    from egov.catalog import cache as catalog_cache
+    from egov.dossiers.queries import workflow_steps
+    from egov.dossiers.rules import is_decision_step
+
+    if dossier.current_step_id is None:
+        return False
+    steps = workflow_steps(
+        catalog_cache.version(dossier.procedure_version_id), dossier.processing_agency
+    )
+    current = next((s for s in steps if s.pk == dossier.current_step_id), None)
+    return current is not None and is_decision_step(current, steps)
+
+
+def sign_result(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    passphrase: str,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+    request: Any = None,
+) -> SignedResult:
+    """The workflow's "sign" action with a real signature: the result PDF is rendered,
+    signed by ``actor`` with their key (``passphrase`` unlocks it) and sealed with the
+    agency's seal (PAdES B-LTA), stored as a result file with its hash, and the
+    dossier moves on (record_result at the decision step, advance "sign" elsewhere)."""
+    now = now or timezone.now()
+    require(actor, Action.SIGN, dossier)
+    trust = Trust.configured()
+    with _Keys(actor, dossier.processing_agency_id, passphrase, trust, now) as unlocked:
+        return _sign_one(
+            actor=actor, dossier=dossier, unlocked=unlocked, trust=trust, note=note,
+            expected_version=expected_version, now=now, request=request,
+        )
+
+
+def sign_batch(
+    *,
+    actor: Any,
+    dossier_ids: list[int],
+    passphrase: str,
+    note: str = "",
+    progress: Callable[[BatchItem], None] | None = None,
+    now: datetime.datetime | None = None,
+    request: Any = None,
+) -> Batch:
+    """Sign many results in one action, the key unlocked once. Each dossier is signed
+    and moved on in its own transaction, or not at all: a failure is recorded on its
+    item (code and message) and the batch goes on. ``progress`` is called after each
+    item. Refused as a whole (nothing written) when the key does not open."""
+    rules.check_batch(dossier_ids)
+    now = now or timezone.now()
+    officer = actor.officer_or_none
+    if officer is None:
+        from egov.core.errors import NotPermitted
+
+        raise NotPermitted("sign")
+    trust = Trust.configured()
+    with _Keys(actor, officer.agency_id, passphrase, trust, now) as unlocked:
+        with transaction.atomic():
+            batch = Batch.objects.create(actor=actor, created_at=now, total=len(dossier_ids))
+            items = BatchItem.objects.bulk_create(
+                [BatchItem(batch=batch, dossier_id=pk) for pk in dossier_ids]
+            )
+            audit.record(
+                actor=actor,
+                action="signing.batch_started",
+                obj=batch,
+                agency_id=officer.agency_id,
+                changes={"dossiers": list(dossier_ids)},
+            )
+        dossiers = Dossier.objects.select_related("procedure_version", "processing_agency")
+        found = {d.pk: d for d in dossiers.filter(pk__in=dossier_ids)}
+        for item in items:
+            dossier = found.get(item.dossier_id)
+            try:
+                if dossier is None:
+                    raise DomainError("dossier_unknown", "Không có hồ sơ này.", "No such dossier.")
+                require(actor, Action.SIGN, dossier)
+                signed = _sign_one(
+                    actor=actor, dossier=dossier, unlocked=unlocked, trust=trust, note=note,
+                    expected_version=None, now=timezone.now(), request=request,
+                )
+            except DomainError as refused:
+                item.state, item.error_code = BatchItem.State.FAILED, refused.code
+                item.message, item.message_en = refused.message[:500], refused.message_en[:500]
+            else:
+                item.state, item.signed = BatchItem.State.SIGNED, signed
+            item.save(update_fields=["state", "error_code", "message", "message_en", "signed"])
+            if progress is not None:
+                progress(item)
+        with transaction.atomic():
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["finished_at"])
+            audit.record(
+                actor=actor,
+                action="signing.batch_finished",
+                obj=batch,
+                agency_id=officer.agency_id,
+                changes={
+                    "signed": sum(i.state == BatchItem.State.SIGNED for i in items),
+                    "failed": sum(i.state == BatchItem.State.FAILED for i in items),
+                },
+            )
+    return batch
+
+
+# ---------------------------------------------------------------- verification
+
+
+def verify_upload(*, actor: Any, data: bytes, code: str = "", client: str = "") -> dict:
+    """The validation report of an uploaded file (see ``verify.verify_pdf``), with
+    whether it is the file registered for the dossier ``code`` (or, without a code,
+    for which dossier it is registered). Nothing of the file is stored: one audit
+    entry says who checked what (its hash and the verdict)."""
+    from egov.signing import verify
+
+    rules.check_size(len(data), conf.verify_max_bytes())
+    rules.check_pdf(data)
+    report = verify.verify_pdf(data, Trust.configured())
+    digest = report["sha256"]
+    code = code.strip().upper()[:30]
+    if code:
+        report["registered"] = {"dossier_code": code, "matches": digest in queries.registered_hashes(code)}
+    else:
+        found = queries.code_of_hash(digest)
+        report["registered"] = {"dossier_code": found, "matches": found is not None}
+    with transaction.atomic():
+        audit.record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="signing.verified",
+            object_type="signing.upload",
+            object_id=digest,
+            changes={
+                "indication": report["indication"],
+                "sub_indication": report.get("sub_indication"),
+                "code": code,
+                "matches": report["registered"]["matches"],
+                "client": client[:64],
+            },
+        )
+    return report
