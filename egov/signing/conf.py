@@ -29,6 +29,12 @@ def tsa_url() -> str:
     return _get("SIGNING_TSA_URL", "EGOV_SIGNING_TSA_URL", "http://127.0.0.1:8790/tsa")
 
 
+def site_url() -> str:
+    """The public address of the site (``https://dichvucong.example.gov.vn``), written
+    before the verification link printed on a result when no request is at hand."""
+    return _get("SIGNING_SITE_URL", "EGOV_SITE_URL", "").rstrip("/")
+
+
 def pki_dir() -> Path:
     """Where ``signing_dev_pki`` writes the development PKI."""
     return Path(_get("SIGNING_PKI_DIR", "EGOV_SIGNING_PKI_DIR", str(settings.VAR_DIR / "signing-pki")))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from egov.dossiers.forms import context as form_context
+from egov.signing import conf
 from egov.dossiers.forms import formatting as fmt
 from egov.dossiers.models import Dossier
 
@@ -22,7 +23,9 @@ PDF_VARIANT = "pdf/a-2b"
 
 def verification_url(code: str, request: Any = None) -> str:
     path = reverse("signing:verify_page") + "?ma=" + quote(code, safe="")
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return conf.site_url() + path
 
 
 def result_context(dossier: Dossier, *, title: str, name: str, request: Any = None) -> dict:

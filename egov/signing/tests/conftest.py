@@ -70,3 +70,49 @@ def sample(authority, pki):
         return made[case]
 
     return get
+
+
+@pytest.fixture
+def review_version(db):
+    from egov.dossiers.tests.factories import district_procedure
+    from egov.dossiers.tests.journeys import review_workflow
+
+    return district_procedure(
+        "2.000720", workflows=[{"agency": "", "tier": "", "steps": review_workflow()}]
+    )
+
+
+@pytest.fixture
+def to_leader(people, review_version):
+    """``to_leader()``: a new dossier at the leader's step ("Phê duyệt, ký kết quả")."""
+    from egov.dossiers import services
+    from egov.dossiers.tests.factories import APPLICANT, full_checklist
+
+    def make():
+        dossier = services.receive(
+            actor=people.desk_officer,
+            procedure_code=review_version.code,
+            channel="counter",
+            applicant=APPLICANT,
+            components=full_checklist(review_version),
+        )
+        dossier = services.forward(actor=people.desk_officer, dossier=dossier)
+        dossier = services.advance(actor=people.specialist, dossier=dossier)
+        return services.advance(actor=people.department_head, dossier=dossier)
+
+    return make
+
+
+def counts() -> dict[str, int]:
+    """Rows a refusal must not write."""
+    from egov.core.models import AuditEntry, OutboxEvent
+    from egov.dossiers.models import ResultFile
+    from egov.signing.models import Batch, SignedResult
+
+    return {
+        "audit": AuditEntry.objects.count(),
+        "outbox": OutboxEvent.objects.count(),
+        "results": ResultFile.objects.count(),
+        "signed": SignedResult.objects.count(),
+        "batches": Batch.objects.count(),
+    }

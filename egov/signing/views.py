@@ -1,0 +1,139 @@
+"""Pages of the signing app: the public verification page (anyone, in Vietnamese
+for a citizen), and the leader's batch signature with its per-document results."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods
+
+from egov.core.clientip import client_ip
+from egov.core.errors import DomainError
+from egov.signing import conf, queries, rules, services
+
+INDICATIONS = {
+    "TOTAL_PASSED": ("Hợp lệ", "Chữ ký số hợp lệ, tài liệu không bị thay đổi sau khi ký."),
+    "TOTAL_FAILED": ("Không hợp lệ", "Chữ ký số không hợp lệ hoặc tài liệu đã bị thay đổi."),
+    "INDETERMINATE": (
+        "Chưa xác định được",
+        "Không đủ căn cứ để khẳng định chữ ký hợp lệ (chứng thư không tin cậy, hết hạn...).",
+    ),
+    "NO_SIGNATURE_FOUND": ("Không có chữ ký số", "Tệp không có chữ ký số nào."),
+}
+SUB_INDICATIONS = {
+    "HASH_FAILURE": "Nội dung tài liệu đã bị sửa sau khi ký (mã băm không khớp).",
+    "SIG_CRYPTO_FAILURE": "Chữ ký không khớp với khóa của chứng thư số.",
+    "REVOKED": "Chứng thư số của người ký đã bị thu hồi.",
+    "NO_CERTIFICATE_CHAIN_FOUND": "Chứng thư số không do tổ chức chứng thực được tin cậy cấp.",
+    "OUT_OF_BOUNDS_NO_POE": "Chứng thư số đã hết hạn và không có dấu thời gian chứng minh "
+    "chữ ký có trước đó.",
+    "NOT_YET_VALID": "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
+    "SIG_CONSTRAINTS_FAILURE": "Tài liệu đã bị thêm hoặc sửa nội dung sau khi ký.",
+    "TIMESTAMP_ORDER_FAILURE": "Dấu thời gian của tài liệu không hợp lệ.",
+}
+LEVELS = {
+    "B-B": "PAdES B-B (chữ ký cơ bản)",
+    "B-T": "PAdES B-T (có dấu thời gian)",
+    "B-LT": "PAdES B-LT (kèm thông tin thu hồi)",
+    "B-LTA": "PAdES B-LTA (kiểm tra được lâu dài)",
+}
+
+
+def _explained(report: dict) -> dict:
+    label, text = INDICATIONS[report["indication"]]
+    report["label"], report["text"] = label, text
+    report["reason"] = SUB_INDICATIONS.get(report.get("sub_indication") or "", "")
+    for signature in report["signatures"]:
+        signature["label"] = INDICATIONS[signature["indication"]][0]
+        signature["reason"] = SUB_INDICATIONS.get(signature.get("sub_indication") or "", "")
+        signature["level_label"] = LEVELS.get(signature["level"], signature["level"])
+    return report
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_page(request: HttpRequest) -> HttpResponse:
+    code = (request.POST.get("code") or request.GET.get("ma") or "").strip().upper()[:30]
+    context: dict = {"code": code, "limit_mb": conf.verify_max_bytes() // (1024 * 1024)}
+    if code:
+        found = queries.signed_result_by_code(code)
+        context["registered"] = found
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError(
+                    "file_required",
+                    "Chọn tệp PDF cần kiểm tra.",
+                    "Choose the PDF to check.",
+                    field="file",
+                )
+            rules.check_size(upload.size or 0, conf.verify_max_bytes())
+            report = services.verify_upload(
+                actor=request.user, data=upload.read(), code=code, client=client_ip(request)
+            )
+        except DomainError as refused:
+            context["error"], status = refused, refused.status
+        else:
+            context["report"] = _explained(report)
+    response = render(request, "signing/verify.html", context, status=status)
+    if request.method == "POST":
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response
+
+
+def _officer(request: HttpRequest):
+    officer = request.user.officer_or_none
+    if officer is None:
+        raise Http404("officers only")
+    return officer
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def batch_page(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    waiting = queries.waiting_for_signature(request.user)
+    context: dict = {
+        "waiting": waiting,
+        "credential": queries.personal_credential(request.user),
+    }
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("dossiers") if v.isdigit()]
+        try:
+            batch = services.sign_batch(
+                actor=request.user,
+                dossier_ids=ids,
+                passphrase=request.POST.get("passphrase", ""),
+                note=request.POST.get("note", "")[:2000],
+                request=request,
+            )
+        except DomainError as refused:
+            context["error"] = refused
+            context["chosen"] = set(ids)
+            return render(request, "signing/batch.html", context, status=refused.status)
+        return redirect("signing:batch_detail", pk=batch.pk)
+    return render(request, "signing/batch.html", context)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer(request)
+    batch = queries.batch(request.user, pk)
+    if batch is None:
+        raise Http404("no such batch")
+    signed = sum(1 for r in batch.rows if r.state == "signed")
+    failed = sum(1 for r in batch.rows if r.state == "failed")
+    return render(
+        request,
+        "signing/batch_detail.html",
+        {
+            "batch": batch,
+            "signed": signed,
+            "failed": failed,
+            "done": signed + failed,
+            "percent": round(100 * (signed + failed) / batch.total) if batch.total else 100,
+        },
+    )
