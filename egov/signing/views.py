@@ -3,9 +3,12 @@ for a citizen), and the leader's batch signature with its per-document results."
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
@@ -41,6 +44,14 @@ LEVELS = {
 }
 
 
+def _local(value: str | None) -> str:
+    """An ISO time of the report as a citizen reads it (Asia/Ho_Chi_Minh)."""
+    if not value:
+        return "—"
+    moment = datetime.datetime.fromisoformat(value)
+    return timezone.localtime(moment).strftime("%H:%M:%S ngày %d/%m/%Y")
+
+
 def _explained(report: dict) -> dict:
     label, text = INDICATIONS[report["indication"]]
     report["label"], report["text"] = label, text
@@ -49,6 +60,8 @@ def _explained(report: dict) -> dict:
         signature["label"] = INDICATIONS[signature["indication"]][0]
         signature["reason"] = SUB_INDICATIONS.get(signature.get("sub_indication") or "", "")
         signature["level_label"] = LEVELS.get(signature["level"], signature["level"])
+        signature["signing_time_local"] = _local(signature["signing_time"])
+        signature["timestamp_time_local"] = _local(signature["timestamp_time"])
     return report
 
 
