@@ -111,8 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
         d = self.server.directory
         with self.server.serial_lock:
             reply = self._run(
-                ["openssl", "ts", "-reply", "-config", str(d / "tsa.cnf"), "-queryfile", "{in}",
-                 "-out", "{out}"],
+                [
+                    "openssl",
+                    "ts",
+                    "-reply",
+                    "-config",
+                    str(d / "tsa.cnf"),
+                    "-queryfile",
+                    "{in}",
+                    "-out",
+                    "{out}",
+                ],
                 query,
             )
             self.server.counts["tsa"] += 1
@@ -123,9 +132,24 @@ class _Handler(BaseHTTPRequestHandler):
     def _ocsp(self, request: bytes) -> None:
         d = self.server.directory
         reply = self._run(
-            ["openssl", "ocsp", "-index", str(d / "index.txt"), "-CA", str(d / "inter.pem"),
-             "-rsigner", str(d / "ocsp.pem"), "-rkey", str(d / "ocsp.key"), "-reqin", "{in}",
-             "-respout", "{out}", "-nmin", "60"],
+            [
+                "openssl",
+                "ocsp",
+                "-index",
+                str(d / "index.txt"),
+                "-CA",
+                str(d / "inter.pem"),
+                "-rsigner",
+                str(d / "ocsp.pem"),
+                "-rkey",
+                str(d / "ocsp.key"),
+                "-reqin",
+                "{in}",
+                "-respout",
+                "{out}",
+                "-nmin",
+                "60",
+            ],
             request,
         )
         self.server.counts["ocsp"] += 1
@@ -138,8 +162,9 @@ class Authority:
     """The TSA / OCSP / CRL server on ``host:port`` (0: a free port) until ``stop``,
     reading the PKI in ``directory`` at each request (it may be written after start)."""
 
-    def __init__(self, directory: Path | str, host: str = "127.0.0.1", port: int = 0,
-                 echo: bool = False):
+    def __init__(
+        self, directory: Path | str, host: str = "127.0.0.1", port: int = 0, echo: bool = False
+    ):
         self.server = _Server((host, port), Path(directory), echo)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

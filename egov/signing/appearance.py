@@ -67,9 +67,7 @@ def _canvas(box: Box) -> Image.Image:
     return Image.new("RGBA", (round(box.width * SCALE), round(box.height * SCALE)), (0, 0, 0, 0))
 
 
-def signature_image(
-    name: str, signed_at: datetime.datetime, image_png: bytes = b""
-) -> Image.Image:
+def signature_image(name: str, signed_at: datetime.datetime, image_png: bytes = b"") -> Image.Image:
     """The officer's stamp: their image (or their name, handwritten-like, when none
     was uploaded) in blue, and the time of signing."""
     canvas = _canvas(SIGNATURE)

@@ -37,7 +37,9 @@ def site_url() -> str:
 
 def pki_dir() -> Path:
     """Where ``signing_dev_pki`` writes the development PKI."""
-    return Path(_get("SIGNING_PKI_DIR", "EGOV_SIGNING_PKI_DIR", str(settings.VAR_DIR / "signing-pki")))
+    return Path(
+        _get("SIGNING_PKI_DIR", "EGOV_SIGNING_PKI_DIR", str(settings.VAR_DIR / "signing-pki"))
+    )
 
 
 def verify_max_bytes() -> int:
@@ -61,3 +63,20 @@ def sealing_key() -> bytes:
             raise ValueError("EGOV_SIGNING_KEY must be 32 bytes, base64-encoded")
         return key
     return hashlib.sha256(b"egov.signing.seal:" + settings.SECRET_KEY.encode()).digest()
+
+
+def fake_commands(python: str) -> dict[str, list[str]]:
+    """What ``manage.py serve`` starts for signing: the local TSA / OCSP / CRL server
+    (fakes/tsa.py) while the TSA URL is on loopback and the development PKI exists."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(tsa_url())
+    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return {}
+    if not (pki_dir() / "manifest.json").exists():
+        return {}
+    script = str(settings.BASE_DIR / "fakes" / "tsa.py")
+    port = str(url.port or 80)
+    return {
+        "tsa": [python, script, "--dir", str(pki_dir()), "--host", url.hostname, "--port", port]
+    }

@@ -125,14 +125,23 @@ def _issue(
     if ocsp_url:
         builder = builder.add_extension(
             x509.AuthorityInformationAccess(
-                [x509.AccessDescription(x509.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]
+                [
+                    x509.AccessDescription(
+                        x509.AuthorityInformationAccessOID.OCSP,
+                        x509.UniformResourceIdentifier(ocsp_url),
+                    )
+                ]
             ),
             critical=False,
         )
     if crl_url:
         builder = builder.add_extension(
             x509.CRLDistributionPoints(
-                [x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)]
+                [
+                    x509.DistributionPoint(
+                        [x509.UniformResourceIdentifier(crl_url)], None, None, None
+                    )
+                ]
             ),
             critical=False,
         )
@@ -157,7 +166,10 @@ def _crl(issuer: x509.Name, key, revoked: list, now: datetime.datetime) -> bytes
     crl = crl.last_update(now - day).next_update(now + 30 * day)
     for serial, revoked_at in revoked:
         crl = crl.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(revoked_at).build()
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(revoked_at)
+            .build()
         )
     crl = crl.add_extension(x509.CRLNumber(1), critical=False).add_extension(
         x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
@@ -206,17 +218,43 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
     root_name = _name("egov Root CA (phát triển)", "egov dev PKI")
     other_name = _name("Untrusted Root CA (không tin cậy)", "Somewhere else")
     inter_name = _name("egov Issuing CA (phát triển)", "egov dev PKI")
-    root = _issue(root_name, root_key, root_name, root_key, ca=True, serial=1,
-                  not_before=now - 30 * day, not_after=now + 3650 * day)
-    other = _issue(other_name, other_key, other_name, other_key, ca=True, serial=1,
-                   not_before=now - 30 * day, not_after=now + 3650 * day)
-    inter = _issue(inter_name, inter_key, root_name, root_key, ca=True, serial=2,
-                   not_before=now - 30 * day, not_after=now + 3000 * day,
-                   crl_url=f"{url}/crl/root")
+    root = _issue(
+        root_name,
+        root_key,
+        root_name,
+        root_key,
+        ca=True,
+        serial=1,
+        not_before=now - 30 * day,
+        not_after=now + 3650 * day,
+    )
+    other = _issue(
+        other_name,
+        other_key,
+        other_name,
+        other_key,
+        ca=True,
+        serial=1,
+        not_before=now - 30 * day,
+        not_after=now + 3650 * day,
+    )
+    inter = _issue(
+        inter_name,
+        inter_key,
+        root_name,
+        root_key,
+        ca=True,
+        serial=2,
+        not_before=now - 30 * day,
+        not_after=now + 3000 * day,
+        crl_url=f"{url}/crl/root",
+    )
     files = {
-        "root.pem": _pem(root), "root.key": _key_pem(root_key),
+        "root.pem": _pem(root),
+        "root.key": _key_pem(root_key),
         "other-root.pem": _pem(other),
-        "inter.pem": _pem(inter), "inter.key": _key_pem(inter_key),
+        "inter.pem": _pem(inter),
+        "inter.key": _key_pem(inter_key),
         "chain.pem": _pem(inter) + _pem(root),
     }
     service_certs = {}
@@ -225,9 +263,17 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
         start=10,
     ):
         key = _key()
-        cert = _issue(_name(f"egov dev {name.upper()}", "egov dev PKI"), key, inter_name, inter_key,
-                      ca=False, serial=serial, usage=[usage],
-                      not_before=now - 30 * day, not_after=now + 2000 * day)
+        cert = _issue(
+            _name(f"egov dev {name.upper()}", "egov dev PKI"),
+            key,
+            inter_name,
+            inter_key,
+            ca=False,
+            serial=serial,
+            usage=[usage],
+            not_before=now - 30 * day,
+            not_after=now + 2000 * day,
+        )
         service_certs[name] = cert
         files[f"{name}.pem"], files[f"{name}.key"] = _pem(cert), _key_pem(key)
 
@@ -241,17 +287,28 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
             not_after = now + 2 * day
         elif state == "notyet":
             not_before, not_after = now + 5 * day, now + 400 * day
-        issuer_name, issuer_key = (other_name, other_key) if state == "untrusted" else (inter_name, inter_key)
+        issuer_name, issuer_key = (
+            (other_name, other_key) if state == "untrusted" else (inter_name, inter_key)
+        )
         organisation = "Ủy ban nhân dân tỉnh Quảng Ninh"
         cert = _issue(
-            _name(common, organisation, title), key, issuer_name, issuer_key, ca=False,
-            serial=serial, not_before=not_before, not_after=not_after,
+            _name(common, organisation, title),
+            key,
+            issuer_name,
+            issuer_key,
+            ca=False,
+            serial=serial,
+            not_before=not_before,
+            not_after=not_after,
             ocsp_url="" if state == "untrusted" else f"{url}/ocsp",
             crl_url="" if state == "untrusted" else f"{url}/crl/inter",
         )
         chain = [other] if state == "untrusted" else [inter, root]
         files[f"{holder}.p12"] = pkcs12.serialize_key_and_certificates(
-            common.encode(), key, cert, chain,
+            common.encode(),
+            key,
+            cert,
+            chain,
             serialization.BestAvailableEncryption(DEV_PASSPHRASE.encode()),
         )
         files[f"{holder}.pem"], files[f"{holder}.key"] = _pem(cert), _key_pem(key)
@@ -266,12 +323,30 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
         elif state == "expired":
             status = "E"
         index_lines.append(
-            "\t".join([status, _openssl_time(not_after), _openssl_time(revoked_at) if revoked_at else "",
-                       f"{serial:X}", "unknown", cert.subject.rfc4514_string()])
+            "\t".join(
+                [
+                    status,
+                    _openssl_time(not_after),
+                    _openssl_time(revoked_at) if revoked_at else "",
+                    f"{serial:X}",
+                    "unknown",
+                    cert.subject.rfc4514_string(),
+                ]
+            )
         )
     for cert in service_certs.values():
-        index_lines.append("\t".join(["V", _openssl_time(cert.not_valid_after_utc), "",
-                                      f"{cert.serial_number:X}", "unknown", cert.subject.rfc4514_string()]))
+        index_lines.append(
+            "\t".join(
+                [
+                    "V",
+                    _openssl_time(cert.not_valid_after_utc),
+                    "",
+                    f"{cert.serial_number:X}",
+                    "unknown",
+                    cert.subject.rfc4514_string(),
+                ]
+            )
+        )
 
     files["inter.crl"] = _crl(inter_name, inter_key, revoked_serials, now)
     files["root.crl"] = _crl(root_name, root_key, [], now)
@@ -280,9 +355,15 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
     files["tsaserial"] = b"01\n"
     files["tsa.cnf"] = TSA_CONFIG.format(directory=directory.resolve()).encode()
     files["manifest.json"] = json.dumps(
-        {"url": url, "tsa_url": f"{url}/tsa", "passphrase": DEV_PASSPHRASE,
-         "created_at": now.isoformat(), "holders": holders},
-        ensure_ascii=False, indent=2,
+        {
+            "url": url,
+            "tsa_url": f"{url}/tsa",
+            "passphrase": DEV_PASSPHRASE,
+            "created_at": now.isoformat(),
+            "holders": holders,
+        },
+        ensure_ascii=False,
+        indent=2,
     ).encode()
     for name, data in files.items():
         target = directory / name

@@ -173,7 +173,10 @@ def pkcs11_session(credential: Any, pin: str) -> Iterator[Any]:
         )
     except p11.PinIncorrect as exc:
         raise DomainError(
-            "pin_wrong", "Mã PIN của token không đúng.", "The token PIN is wrong.", field="passphrase"
+            "pin_wrong",
+            "Mã PIN của token không đúng.",
+            "The token PIN is wrong.",
+            field="passphrase",
         ) from exc
     except (SigningError, p11.PKCS11Error) as exc:
         raise DomainError(

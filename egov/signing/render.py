@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from egov.dossiers.forms import context as form_context
-from egov.signing import conf
 from egov.dossiers.forms import formatting as fmt
 from egov.dossiers.models import Dossier
+from egov.signing import conf
 
 PDF_VARIANT = "pdf/a-2b"
 

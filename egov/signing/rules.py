@@ -17,9 +17,10 @@ def check_pdf(data: bytes, *, field: str = "file") -> None:
         raise DomainError(
             "not_pdf", "Tệp không phải là PDF.", "The file is not a PDF.", field=field
         )
+    import io
+
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    import io
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)

@@ -96,7 +96,9 @@ def add_revocation_list(*, actor: Any, data: bytes) -> RevocationList:
             crl = x509.load_pem_x509_crl(bytes(data))
         except ValueError as exc:
             raise DomainError(
-                "crl_unreadable", "Không đọc được danh sách thu hồi.", "The CRL cannot be read.",
+                "crl_unreadable",
+                "Không đọc được danh sách thu hồi.",
+                "The CRL cannot be read.",
                 field="file",
             ) from exc
     issuer = crl.issuer.rfc4514_string()[:500]
@@ -249,9 +251,7 @@ class _Keys:
         self.stack.close()
 
 
-def sign_document(
-    *, actor: Any, data: bytes, passphrase: str, agency_id: int, now=None
-) -> bytes:
+def sign_document(*, actor: Any, data: bytes, passphrase: str, agency_id: int, now=None) -> bytes:
     """Any PDF of the agency (forms 01-05...) signed by ``actor`` and sealed (B-LTA).
     Audited; nothing stored."""
     now = now or timezone.now()
@@ -307,13 +307,20 @@ def _sign_one(
             # the role and the version; a refusal signs nothing.
             if _at_decision(dossier):
                 dossier = dossier_services.record_result(
-                    actor=actor, dossier=dossier, note=note, expected_version=expected_version,
+                    actor=actor,
+                    dossier=dossier,
+                    note=note,
+                    expected_version=expected_version,
                     now=now,
                 )
             else:
                 dossier = dossier_services.advance(
-                    actor=actor, dossier=dossier, action="sign", note=note,
-                    expected_version=expected_version, now=now,
+                    actor=actor,
+                    dossier=dossier,
+                    action="sign",
+                    note=note,
+                    expected_version=expected_version,
+                    now=now,
                 )
             title = unlocked.personal.title or "Thủ trưởng cơ quan"
             pdf = render.result_pdf(
@@ -330,7 +337,7 @@ def _sign_one(
                 uploaded_at=now,
             )
             result_file.file.save("result.pdf", ContentFile(signed), save=False)
-            stored.append(result_file.file.name)
+            stored.append(result_file.file)
             result_file.save(force_insert=True)
             row = SignedResult.objects.create(
                 dossier=dossier,
@@ -356,8 +363,8 @@ def _sign_one(
             )
             return row
     except BaseException:
-        for name in stored:
-            ResultFile._meta.get_field("file").storage.delete(name)
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
         raise
 
 
@@ -395,8 +402,14 @@ def sign_result(
     trust = Trust.configured()
     with _Keys(actor, dossier.processing_agency_id, passphrase, trust, now) as unlocked:
         return _sign_one(
-            actor=actor, dossier=dossier, unlocked=unlocked, trust=trust, note=note,
-            expected_version=expected_version, now=now, request=request,
+            actor=actor,
+            dossier=dossier,
+            unlocked=unlocked,
+            trust=trust,
+            note=note,
+            expected_version=expected_version,
+            now=now,
+            request=request,
         )
 
 
@@ -444,8 +457,14 @@ def sign_batch(
                     raise DomainError("dossier_unknown", "Không có hồ sơ này.", "No such dossier.")
                 require(actor, Action.SIGN, dossier)
                 signed = _sign_one(
-                    actor=actor, dossier=dossier, unlocked=unlocked, trust=trust, note=note,
-                    expected_version=None, now=timezone.now(), request=request,
+                    actor=actor,
+                    dossier=dossier,
+                    unlocked=unlocked,
+                    trust=trust,
+                    note=note,
+                    expected_version=None,
+                    now=timezone.now(),
+                    request=request,
                 )
             except DomainError as refused:
                 item.state, item.error_code = BatchItem.State.FAILED, refused.code
@@ -487,7 +506,10 @@ def verify_upload(*, actor: Any, data: bytes, code: str = "", client: str = "") 
     digest = report["sha256"]
     code = code.strip().upper()[:30]
     if code:
-        report["registered"] = {"dossier_code": code, "matches": digest in queries.registered_hashes(code)}
+        report["registered"] = {
+            "dossier_code": code,
+            "matches": digest in queries.registered_hashes(code),
+        }
     else:
         found = queries.code_of_hash(digest)
         report["registered"] = {"dossier_code": found, "matches": found is not None}

@@ -113,8 +113,11 @@ def verify_pdf(data: bytes, trust: Trust) -> dict[str, Any]:
     ``rules.check_pdf``)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import DocumentSecurityStore, SignatureCoverageLevel
-    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation import (
+        DocumentSecurityStore,
+        SignatureCoverageLevel,
+        validate_pdf_timestamp,
+    )
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     try:

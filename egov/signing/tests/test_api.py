@@ -46,8 +46,13 @@ def test_api_report(client, trusted, sample, case, indication):
     body = answer.json()
     assert body["indication"] == indication
     assert set(body) >= {
-        "indication", "sub_indication", "signatures_count", "valid_signatures_count",
-        "signatures", "registered", "sha256",
+        "indication",
+        "sub_indication",
+        "signatures_count",
+        "valid_signatures_count",
+        "signatures",
+        "registered",
+        "sha256",
     }
     # Nothing kept of the file: one audit entry with its hash and the verdict.
     after = counts()
@@ -59,8 +64,15 @@ def test_api_report(client, trusted, sample, case, indication):
 def test_api_signature_fields(client, trusted, sample):
     signature = _post(client, sample("valid")).json()["signatures"][0]
     assert {
-        "signer", "organisation", "signing_time", "timestamp_time", "certificate_chain",
-        "trusted", "revocation", "level", "whole_document_covered",
+        "signer",
+        "organisation",
+        "signing_time",
+        "timestamp_time",
+        "certificate_chain",
+        "trusted",
+        "revocation",
+        "level",
+        "whole_document_covered",
     } <= set(signature)
     assert signature["level"] == "B-LTA" and signature["revocation"]["status"] == "good"
 

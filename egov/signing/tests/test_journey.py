@@ -8,8 +8,10 @@ import hashlib
 
 from playwright.sync_api import expect
 
-from egov.dossiers.tests.journeys import ARTIFACTS, browser, person  # noqa: F401
+from egov.dossiers.tests.journeys import ARTIFACTS, browser, person
 from egov.signing import devpki, queries
+
+__all__ = ["browser", "person"]  # fixtures of journeys.py
 
 
 def test_sign_download_and_verify(person, committed_db, signing_setup, to_leader, tmp_path):

@@ -33,14 +33,38 @@ def softhsm(tmp_path_factory, pki):
     os.environ["SOFTHSM2_CONF"] = str(config)
     env = {**os.environ, "SOFTHSM2_CONF": str(config)}
     subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN,
-         "--so-pin", "12345678"],
-        check=True, capture_output=True, env=env,
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            TOKEN,
+            "--pin",
+            PIN,
+            "--so-pin",
+            "12345678",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     subprocess.run(
-        ["softhsm2-util", "--import", str(pki.path("leader.key")), "--token", TOKEN,
-         "--label", "leader", "--id", "01", "--pin", PIN],
-        check=True, capture_output=True, env=env,
+        [
+            "softhsm2-util",
+            "--import",
+            str(pki.path("leader.key")),
+            "--token",
+            TOKEN,
+            "--label",
+            "leader",
+            "--id",
+            "01",
+            "--pin",
+            PIN,
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     return module
 
@@ -82,7 +106,9 @@ def test_wrong_pin(people, on_token, to_leader):
     dossier = to_leader()
     _refused(
         "pin_wrong",
-        lambda: services.sign_result(actor=people.agency_leader, dossier=dossier, passphrase="000000"),
+        lambda: services.sign_result(
+            actor=people.agency_leader, dossier=dossier, passphrase="000000"
+        ),
     )
 
 

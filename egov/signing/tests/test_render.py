@@ -28,7 +28,9 @@ def vietnamese_letters() -> set[str]:
     return letters
 
 
-@pytest.mark.parametrize("font", ["DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"])
+@pytest.mark.parametrize(
+    "font", ["DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"]
+)
 def test_every_vietnamese_letter_has_a_glyph(font):
     letters = vietnamese_letters()
     assert len(letters) == 2 * 12 * 6 + 2 + 52 - 12  # a e i o u y are in both sets
@@ -51,7 +53,9 @@ def test_result_is_rendered_with_the_shipped_fonts_only(people, signing_setup, t
     dossier = to_leader()
     pdf = render.result_pdf(dossier, title="Chủ tịch", name="Nguyễn Văn An")
     rows = _fonts(pdf)
-    assert rows and all(row.split()[0].split("+")[1].startswith("egov-DejaVu-Serif") for row in rows), rows
+    assert rows and all(
+        row.split()[0].split("+")[1].startswith("egov-DejaVu-Serif") for row in rows
+    ), rows
     assert all(" yes " in row for row in rows), rows  # embedded
     # PDF/A-2b as WeasyPrint writes it: the XMP claim and the sRGB output intent.
     from pypdf import PdfReader

@@ -43,8 +43,9 @@ def test_the_leader_signs_the_result(people, signing_setup, to_leader):
     event = OutboxEvent.objects.get(topic="signing.result_signed")
     assert event.payload["sha256"] == signed.sha256
     # The result names the dossier and links to the verification page.
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert dossier.code in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
@@ -52,9 +53,7 @@ def test_the_leader_signs_the_result(people, signing_setup, to_leader):
 
 
 def test_the_verifier_tells_the_registered_file(people, signing_setup, to_leader):
-    signed = services.sign_result(
-        actor=people.agency_leader, dossier=to_leader(), passphrase=PASS
-    )
+    signed = services.sign_result(actor=people.agency_leader, dossier=to_leader(), passphrase=PASS)
     data = signed.result_file.file.read()
     report = services.verify_upload(actor=None, data=data, code=signed.dossier.code)
     assert report["registered"] == {"dossier_code": signed.dossier.code, "matches": True}
@@ -87,8 +86,11 @@ def test_wrong_passphrase_signs_nothing(people, signing_setup, to_leader):
 def test_expired_certificate_refused_before_signing(people, signing_setup, to_leader, pki):
     Credential.objects.filter(holder=people.agency_leader).update(active=False)
     services.import_pkcs12(
-        actor=None, agency=people.agency_leader.officer.agency, holder=people.agency_leader,
-        data=pki.p12("shortlived"), passphrase=PASS,
+        actor=None,
+        agency=people.agency_leader.officer.agency,
+        holder=people.agency_leader,
+        data=pki.p12("shortlived"),
+        passphrase=PASS,
     )
     dossier = to_leader()
     later = timezone.now() + datetime.timedelta(days=5)
@@ -114,8 +116,11 @@ def test_broken_certificates_are_refused_at_import(people, signing_setup, pki, h
     before = Credential.objects.count()
     with pytest.raises(DomainError) as refused:
         services.import_pkcs12(
-            actor=None, agency=people.agency_leader.officer.agency, holder=people.agency_leader,
-            data=pki.p12(holder), passphrase=PASS,
+            actor=None,
+            agency=people.agency_leader.officer.agency,
+            holder=people.agency_leader,
+            data=pki.p12(holder),
+            passphrase=PASS,
         )
     assert refused.value.code == code
     assert Credential.objects.count() == before
@@ -186,7 +191,9 @@ def test_a_form_can_be_signed(people, signing_setup, to_leader):
     dossier = to_leader()
     pdf = render_form_pdf("01", dossier)
     signed = services.sign_document(
-        actor=people.agency_leader, data=pdf, passphrase=PASS,
+        actor=people.agency_leader,
+        data=pdf,
+        passphrase=PASS,
         agency_id=dossier.processing_agency_id,
     )
     report = verify.verify_pdf(signed, Trust.configured())

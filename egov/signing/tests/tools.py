@@ -54,13 +54,25 @@ def nss_database(directory: Path, root_pem: Path) -> Path:
     need("certutil")
     directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"], check=True,
+        ["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"],
+        check=True,
         capture_output=True,
     )
     subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{directory}", "-n", "egov-dev-root", "-t", "CT,C,C",
-         "-i", str(root_pem)],
-        check=True, capture_output=True,
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{directory}",
+            "-n",
+            "egov-dev-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(root_pem),
+        ],
+        check=True,
+        capture_output=True,
     )
     return directory
 
@@ -91,7 +103,9 @@ def pdfsig(path: Path, nssdir: Path) -> Pdfsig:
     the rest) and parse what it says of each signature."""
     need("pdfsig")
     done = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nssdir}", str(path)], capture_output=True, text=True,
+        ["pdfsig", "-nssdir", f"sql:{nssdir}", str(path)],
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     output = done.stdout + done.stderr

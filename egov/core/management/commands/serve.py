@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.signing import conf as signing_conf
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -96,6 +98,7 @@ class Command(BaseCommand):
                 "--port",
                 str(sms_url.port or 80),
             ]
+        commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }

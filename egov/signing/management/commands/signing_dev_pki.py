@@ -3,11 +3,13 @@ configure it: its root and intermediate as trust, its CRLs, and for each agency 
 the development personal certificate and for their agency the seal (PKCS#12, the
 passphrase printed). Never for production."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from egov.signing import conf, devpki, services
-from egov.signing.models import Credential
+from egov.signing.models import Credential, TrustedCertificate
 
 
 class Command(BaseCommand):
@@ -22,9 +24,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--install", action="store_true", help="configure it in the database")
         parser.add_argument("--limit", type=int, default=50, help="leaders to equip at most")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="do nothing when the PKI exists and trust is configured (make run)",
+        )
 
     def handle(self, *args, **options):
         directory = options["dir"] or conf.pki_dir()
+        if options["if_missing"] and (Path(directory) / "manifest.json").exists():
+            self.stdout.write(f"Development PKI already in {directory}")
+            if options["install"] and not TrustedCertificate.objects.exists():
+                with transaction.atomic():
+                    count = install(devpki.DevPKI(Path(directory)), limit=options["limit"])
+                self.stdout.write(f"  installed: trust, CRLs, {count} leaders and their seals")
+            return
         pki = devpki.create(directory, url=options["url"])
         self.stdout.write(f"Development PKI written to {pki.directory}")
         self.stdout.write(f"  timestamp authority: python fakes/tsa.py --dir {pki.directory}")
