@@ -83,10 +83,11 @@ def waiting_for_signature(actor: Any) -> list[Dossier]:
     )
     out = []
     for dossier in candidates:
-        names = {o.key for o in actions.offers(actor, dossier)}
-        if "record_result" in names or any(
-            o.key == "advance" and o.hidden.get("action") == "sign"
-            for o in actions.offers(actor, dossier)
+        # The same answer as the dossier page's buttons (the action registry).
+        offered = actions.offers(actor, dossier)
+        if any(
+            o.key == "record_result" or (o.key == "advance" and o.hidden.get("action") == "sign")
+            for o in offered
         ):
             out.append(dossier)
     return out

@@ -116,3 +116,51 @@ def test_ocsp_says_revoked_and_good(authority, pki):
     revoked = x509.load_der_x509_crl(crl.content)
     serial = x509.load_pem_x509_certificate(pki.pem("revoked")).serial_number
     assert revoked.get_revoked_certificate_by_serial_number(serial) is not None
+
+
+def test_trust_command(db, people, pki, monkeypatch):
+    import io
+
+    import pytest
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("signing_trust", "add-root", str(pki.path("root.pem")), stdout=out)
+    call_command("signing_trust", "add-intermediate", str(pki.path("inter.pem")), stdout=out)
+    call_command("signing_trust", "add-crl", str(pki.path("inter.crl")), stdout=out)
+    call_command("signing_trust", "add-crl", str(pki.path("root.crl")), stdout=out)
+    agency = people.agency_leader.officer.agency
+    monkeypatch.setenv("EGOV_SIGNING_PASSPHRASE", "sai")
+    with pytest.raises(CommandError, match="passphrase_wrong"):
+        call_command(
+            "signing_trust",
+            "import-p12",
+            str(pki.path("seal.p12")),
+            "--agency",
+            agency.code,
+            "--seal",
+            stdout=out,
+        )
+    monkeypatch.setenv("EGOV_SIGNING_PASSPHRASE", "mat-khau-ky-so")
+    call_command(
+        "signing_trust",
+        "import-p12",
+        str(pki.path("leader.p12")),
+        "--agency",
+        agency.code,
+        "--user",
+        people.agency_leader.username,
+        stdout=out,
+    )
+    assert Credential.objects.get(holder=people.agency_leader).common_name == "Nguyễn Văn An"
+    with pytest.raises(CommandError, match="certificate_revoked"):
+        call_command(
+            "signing_trust",
+            "import-p12",
+            str(pki.path("revoked.p12")),
+            "--agency",
+            agency.code,
+            "--user",
+            people.agency_leader.username,
+            stdout=out,
+        )
