@@ -6,7 +6,7 @@ unencrypted PDF, 413 above the size limit. Nothing of the file is kept."""
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -110,11 +110,9 @@ class VerifySignatures(APIView):
         operation_id="signatures_verify",
         summary="Kiểm tra chữ ký số của một tệp PDF / Verify the signatures of a PDF",
         request={"multipart/form-data": VerifyIn},
-        responses={
-            200: ReportOut,
-            400: OpenApiResponse(description="not_pdf, pdf_encrypted, pdf_unreadable"),
-            413: OpenApiResponse(description="file_too_large, request_too_large"),
-        },
+        # 400 (not_pdf, pdf_encrypted, pdf_unreadable, file_required) and 413
+        # (file_too_large) are added in the error format by egov.core.openapi.
+        responses={200: ReportOut},
     )
     def post(self, request):
         body = VerifyIn(data=request.data)
