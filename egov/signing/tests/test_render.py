@@ -80,14 +80,19 @@ def test_seal_overlaps_a_third_of_the_signature_on_the_left():
     assert seal.width == pytest.approx(36 * 72 / 25.4)  # actual size, 36 mm
 
 
+def _pixels(image) -> list[tuple[int, int, int, int]]:
+    data = image.tobytes()
+    return [tuple(data[i : i + 4]) for i in range(0, len(data), 4)]
+
+
 def test_stamp_colours():
     import datetime
 
     signature = appearance.signature_image("Nguyễn Văn An", datetime.datetime.now(datetime.UTC))
     seal = appearance.seal_image("Ủy ban nhân dân huyện Chợ Mới")
     assert signature.mode == seal.mode == "RGBA"
-    inked = [p for p in signature.getdata() if p[3] > 200]
+    inked = [p for p in _pixels(signature) if p[3] > 200]
     assert inked and all(b > r and b > g for r, g, b, _ in inked)  # blue
     assert signature.getpixel((0, 0))[3] == 0  # transparent
-    red = [p for p in seal.getdata() if p[3] > 200]
+    red = [p for p in _pixels(seal) if p[3] > 200]
     assert red and all(r > g and r > b for r, g, b, _ in red)
