@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from egov.core.clientip import client_ip
 from egov.core.errors import DomainError
+from egov.dossiers.models import Dossier
 from egov.signing import conf, queries, rules, services
 
 INDICATIONS = {
@@ -116,7 +118,7 @@ def batch_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("dossiers") if v.isdigit()]
         try:
-            batch = services.sign_batch(
+            run = services.start_batch(
                 actor=request.user,
                 dossier_ids=ids,
                 passphrase=request.POST.get("passphrase", ""),
@@ -127,8 +129,42 @@ def batch_page(request: HttpRequest) -> HttpResponse:
             context["error"] = refused
             context["chosen"] = set(ids)
             return render(request, "signing/batch.html", context, status=refused.status)
-        return redirect("signing:batch_detail", pk=batch.pk)
+        response = StreamingHttpResponse(
+            _stream(request, run), content_type="text/html; charset=utf-8"
+        )
+        # Each row goes out when its dossier is done (a proxy must not hold them).
+        response["X-Accel-Buffering"] = "no"
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+        return response
     return render(request, "signing/batch.html", context)
+
+
+def _stream(request: HttpRequest, run):
+    """The batch page, its rows sent one by one as the dossiers are signed: the
+    progress a leader sees."""
+    page = render_to_string("signing/batch_run.html", {"batch": run.batch}, request=request)
+    head, rest = page.split("<!--rows-->", 1)
+    middle, tail = rest.split("<!--summary-->", 1)
+    yield head
+    codes = {d.pk: d.code for d in Dossier.objects.filter(pk__in=[i.dossier_id for i in run.items])}
+    counts = {"signed": 0, "failed": 0}
+    for n, item in enumerate(run, start=1):
+        counts[item.state] = counts.get(item.state, 0) + 1
+        yield render_to_string(
+            "signing/_batch_row.html",
+            {
+                "item": item,
+                "n": n,
+                "total": run.batch.total,
+                "code": codes.get(item.dossier_id, ""),
+            },
+        )
+    yield middle
+    yield render_to_string(
+        "signing/_batch_summary.html",
+        {"total": run.batch.total, "done": sum(counts.values()), **counts},
+    )
+    yield tail
 
 
 @login_required

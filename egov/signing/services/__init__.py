@@ -5,6 +5,7 @@ from egov.signing.services.signing import (
     sign_batch,
     sign_document,
     sign_result,
+    start_batch,
     verify_upload,
 )
 from egov.signing.services.trust import (
@@ -22,5 +23,6 @@ __all__ = [
     "sign_batch",
     "sign_document",
     "sign_result",
+    "start_batch",
     "verify_upload",
 ]

@@ -234,10 +234,36 @@ def sign_batch(
     now: datetime.datetime | None = None,
     request: Any = None,
 ) -> Batch:
-    """Sign many results in one action, the key unlocked once. Each dossier is signed
-    and moved on in its own transaction, or not at all: a failure is recorded on its
-    item (code and message) and the batch goes on. ``progress`` is called after each
-    item. Refused as a whole (nothing written) when the key does not open."""
+    """Sign many results in one action, the key unlocked once (``start_batch``, run to
+    its end). ``progress`` is called after each item."""
+    run = start_batch(
+        actor=actor,
+        dossier_ids=dossier_ids,
+        passphrase=passphrase,
+        note=note,
+        now=now,
+        request=request,
+    )
+    for item in run:
+        if progress is not None:
+            progress(item)
+    return run.batch
+
+
+def start_batch(
+    *,
+    actor: Any,
+    dossier_ids: list[int],
+    passphrase: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+    request: Any = None,
+) -> BatchRun:
+    """Unlock the keys once and record the batch; iterating the answer signs the
+    dossiers one by one, yielding each item when it is done (the page streams them).
+    Each dossier is signed and moved on in its own transaction, or not at all: a
+    failure is recorded on its item (code and messages) and the batch goes on. Refused
+    as a whole (nothing written) when the keys do not open."""
     rules.check_batch(dossier_ids)
     now = now or timezone.now()
     officer = actor.officer_or_none
@@ -246,7 +272,8 @@ def sign_batch(
 
         raise NotPermitted("sign")
     trust = Trust.configured()
-    with _Keys(actor, officer.agency_id, passphrase, trust, now) as unlocked:
+    unlocked = _Keys(actor, officer.agency_id, passphrase, trust, now).__enter__()
+    try:
         with transaction.atomic():
             batch = Batch.objects.create(actor=actor, created_at=now, total=len(dossier_ids))
             items = BatchItem.objects.bulk_create(
@@ -259,46 +286,65 @@ def sign_batch(
                 agency_id=officer.agency_id,
                 changes={"dossiers": list(dossier_ids)},
             )
-        dossiers = Dossier.objects.select_related("procedure_version", "processing_agency")
-        found = {d.pk: d for d in dossiers.filter(pk__in=dossier_ids)}
-        for item in items:
-            dossier = found.get(item.dossier_id)
-            try:
-                if dossier is None:
-                    raise DomainError("dossier_unknown", "Không có hồ sơ này.", "No such dossier.")
-                require(actor, Action.SIGN, dossier)
-                signed = _sign_one(
-                    actor=actor,
-                    dossier=dossier,
-                    unlocked=unlocked,
-                    trust=trust,
-                    note=note,
-                    expected_version=None,
-                    now=timezone.now(),
-                    request=request,
+    except BaseException:
+        unlocked.__exit__(None, None, None)
+        raise
+    return BatchRun(actor, batch, items, unlocked, trust, note, request, officer.agency_id)
+
+
+class BatchRun:
+    """A started batch: iterate it (once) to sign; the keys are closed at its end, or
+    when the iteration is closed early (a client that went away)."""
+
+    def __init__(self, actor, batch, items, unlocked, trust, note, request, agency_id):
+        self.actor, self.batch, self.items = actor, batch, items
+        self.unlocked, self.trust, self.note, self.request = unlocked, trust, note, request
+        self.agency_id = agency_id
+
+    def __iter__(self):
+        try:
+            dossiers = Dossier.objects.select_related("procedure_version", "processing_agency")
+            found = {d.pk: d for d in dossiers.filter(pk__in=[i.dossier_id for i in self.items])}
+            for item in self.items:
+                self._sign(item, found.get(item.dossier_id))
+                yield item
+            with transaction.atomic():
+                self.batch.finished_at = timezone.now()
+                self.batch.save(update_fields=["finished_at"])
+                audit.record(
+                    actor=self.actor,
+                    action="signing.batch_finished",
+                    obj=self.batch,
+                    agency_id=self.agency_id,
+                    changes={
+                        "signed": sum(i.state == BatchItem.State.SIGNED for i in self.items),
+                        "failed": sum(i.state == BatchItem.State.FAILED for i in self.items),
+                    },
                 )
-            except DomainError as refused:
-                item.state, item.error_code = BatchItem.State.FAILED, refused.code
-                item.message, item.message_en = refused.message[:500], refused.message_en[:500]
-            else:
-                item.state, item.signed = BatchItem.State.SIGNED, signed
-            item.save(update_fields=["state", "error_code", "message", "message_en", "signed"])
-            if progress is not None:
-                progress(item)
-        with transaction.atomic():
-            batch.finished_at = timezone.now()
-            batch.save(update_fields=["finished_at"])
-            audit.record(
-                actor=actor,
-                action="signing.batch_finished",
-                obj=batch,
-                agency_id=officer.agency_id,
-                changes={
-                    "signed": sum(i.state == BatchItem.State.SIGNED for i in items),
-                    "failed": sum(i.state == BatchItem.State.FAILED for i in items),
-                },
+        finally:
+            self.unlocked.__exit__(None, None, None)
+
+    def _sign(self, item: BatchItem, dossier: Dossier | None) -> None:
+        try:
+            if dossier is None:
+                raise DomainError("dossier_unknown", "Không có hồ sơ này.", "No such dossier.")
+            require(self.actor, Action.SIGN, dossier)
+            signed = _sign_one(
+                actor=self.actor,
+                dossier=dossier,
+                unlocked=self.unlocked,
+                trust=self.trust,
+                note=self.note,
+                expected_version=None,
+                now=timezone.now(),
+                request=self.request,
             )
-    return batch
+        except DomainError as refused:
+            item.state, item.error_code = BatchItem.State.FAILED, refused.code
+            item.message, item.message_en = refused.message[:500], refused.message_en[:500]
+        else:
+            item.state, item.signed = BatchItem.State.SIGNED, signed
+        item.save(update_fields=["state", "error_code", "message", "message_en", "signed"])
 
 
 # ---------------------------------------------------------------- verification

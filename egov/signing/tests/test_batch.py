@@ -9,7 +9,7 @@ from egov.core.errors import DomainError
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Dossier, ResultFile
 from egov.signing import devpki, queries, services
-from egov.signing.models import BatchItem, SignedResult
+from egov.signing.models import Batch, BatchItem, SignedResult
 from egov.signing.tests.conftest import counts
 
 
@@ -78,10 +78,22 @@ def test_batch_pages(client, people, signing_setup, to_leader):
         {"dossiers": [ready.pk], "passphrase": "sai"},
     )
     assert answer.status_code == 400 and "Mật khẩu của tệp chứng thư số không đúng." in answer.text
+    other = to_leader()
     answer = client.post(
         reverse("signing:batch"),
-        {"dossiers": [ready.pk], "passphrase": devpki.DEV_PASSPHRASE},
-        follow=True,
+        {"dossiers": [ready.pk, other.pk], "passphrase": devpki.DEV_PASSPHRASE},
     )
-    assert answer.status_code == 200
-    assert "1/1 hồ sơ đã xử lý: 1 đã ký, 0 không ký được." in answer.text
+    assert answer.status_code == 200 and answer.streaming
+    # The page goes out in pieces: the head first, then one row per dossier signed.
+    chunks = [c.decode() if isinstance(c, bytes) else c for c in answer.streaming_content]
+    rows = [c for c in chunks if c.startswith('<tr class="item-')]
+    assert [r.split("<td>")[1].split("</td>")[0] for r in rows] == ["1/2", "2/2"]
+    assert ready.code in rows[0] and other.code in rows[1]
+    assert chunks.index(rows[0]) > 0  # after the head
+    page = "".join(chunks)
+    assert "2/2 hồ sơ đã xử lý: 2 đã ký, 0 không ký được." in page
+    assert page.rstrip().endswith("</html>")
+    batch = Batch.objects.latest("id")
+    assert batch.finished_at is not None
+    detail = client.get(reverse("signing:batch_detail", args=[batch.pk]))
+    assert "2/2 hồ sơ đã xử lý: 2 đã ký, 0 không ký được." in detail.text

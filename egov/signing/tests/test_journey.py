@@ -66,3 +66,25 @@ def test_sign_download_and_verify(person, committed_db, signing_setup, to_leader
     )
     page.screenshot(path=str(ARTIFACTS / "signing-verify-page.png"), full_page=True)
     context.close()
+
+
+def test_batch_signing_in_the_browser(person, committed_db, signing_setup, to_leader):
+    """The leader ticks the dossiers waiting, types the passphrase once, and reads one
+    row per dossier as each is signed, then the totals."""
+    from egov.dossiers.models import Dossier
+
+    dossiers = [to_leader(), to_leader()]
+    leader = person("agency_leader")
+    leader.go("/mot-cua/ky-so/hang-loat/")
+    page = leader.page
+    for dossier in dossiers:
+        expect(page.locator(f"#pick-{dossier.pk}")).to_be_checked()
+    page.fill("#passphrase", devpki.DEV_PASSPHRASE)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ký số các hồ sơ đã chọn").click()
+    expect(page.locator("#batch-progress")).to_contain_text(
+        "2/2 hồ sơ đã xử lý: 2 đã ký, 0 không ký được."
+    )
+    expect(page.locator("#batch-items tbody tr.item-signed")).to_have_count(2)
+    leader.shot("batch-done")
+    assert {Dossier.objects.get(pk=d.pk).status for d in dossiers} == {"finished"}
