@@ -101,3 +101,26 @@ def test_advance_sign_with_a_passphrase(client, people, signing_setup, sign_then
     assert response.status_code == 200, response.json()
     assert response.json()["current_step"] == "Phê duyệt"
     assert queries.signed_result(dossier) is not None
+
+
+def test_public_lookup_notice_and_its_query(client, people, signing_setup, to_leader):
+    """The look-up shows "kết quả điện tử đã ký số" with the verification link, at
+    the cost of one query, asked for finished dossiers only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.signing import services
+
+    waiting = to_leader()
+    with CaptureQueriesContext(connection) as unfinished:
+        page = client.get(f"/tra-cuu/{waiting.code}/")
+    assert "signed-result-notice" not in page.text
+    assert not any("signing_signedresult" in q["sql"] for q in unfinished.captured_queries)
+    signed = services.sign_result(
+        actor=people.agency_leader, dossier=to_leader(), passphrase=devpki.DEV_PASSPHRASE
+    )
+    with CaptureQueriesContext(connection) as finished:
+        page = client.get(f"/tra-cuu/{signed.dossier.code}/")
+    assert "Kết quả điện tử đã ký số" in page.text
+    assert f"/xac-thuc-chu-ky-so/?ma={signed.dossier.code}" in page.text
+    assert sum("signing_signedresult" in q["sql"] for q in finished.captured_queries) == 1
