@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.dossiers",
     "egov.payments",
+    "egov.signing",
     "egov.portal",
     "egov.notifications",
 ]

@@ -22,9 +22,11 @@ urlpatterns = [
     path("api/v1/", include("egov.directory.api_urls")),
     path("api/v1/", include("egov.workdays.api_urls")),
     path("api/v1/", include("egov.catalog.api_urls")),
+    path("api/v1/", include("egov.signing.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
     path("", include("egov.payments.urls")),
+    path("", include("egov.signing.urls")),
     path("", include("egov.portal.urls")),
     path("", include("egov.notifications.urls")),
     path("", include("egov.portal.account_urls")),  # accounts and SSO login (#14)

@@ -233,6 +233,10 @@ FEE_METHOD = Input(
     ),
 )
 FILES = Input("files", "Tệp kết quả (PDF, PNG, JPEG)", "files")
+# Given: the result is rendered and signed digitally by the server (egov.signing).
+PASSPHRASE = Input(
+    "passphrase", "Mật khẩu chứng thư số (ký số kết quả)", "password", api=lambda: _text(False, 200)
+)
 SCAN = Input("file", "Tệp quét (PDF, PNG, JPEG)", "scan", required=True)
 
 

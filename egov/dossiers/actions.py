@@ -36,6 +36,7 @@ from egov.dossiers.action_inputs import (
     MISSING,
     NEW_DUE,
     NOTE,
+    PASSPHRASE,
     PAY_METHOD,
     REASON,
     SCAN,
@@ -84,6 +85,24 @@ def _payments():
     from egov.payments import services
 
     return services
+
+
+def _signing():
+    from egov.signing import services
+
+    return services
+
+
+def _signed(c: Call) -> Any:
+    """The result rendered and signed digitally (egov.signing), then the step's own
+    service, in one transaction."""
+    return _signing().sign_result(
+        actor=c.actor,
+        dossier=c.dossier,
+        passphrase=c.data["passphrase"],
+        note=c.data["note"],
+        expected_version=c.version,
+    )
 
 
 def _pick(pair: tuple[str, str]) -> str:
@@ -158,9 +177,17 @@ ACTIONS: dict[str, ActionDef] = {
         ActionDef(
             "advance",
             ("Chuyển bước tiếp", "Next step"),
-            lambda c: c.service(action=c.data["action"], note=c.data["note"]),
+            lambda c: (
+                _signed(c)
+                if c.data["action"] == "sign" and c.data.get("passphrase")
+                else c.service(action=c.data["action"], note=c.data["note"])
+            ),
             ck.may_advance,
-            (text("action", "Thao tác", hidden=True, choices=list(STEP_ACTIONS)), NOTE),
+            (
+                text("action", "Thao tác", hidden=True, choices=list(STEP_ACTIONS)),
+                NOTE,
+                PASSPHRASE,
+            ),
             who="the step's role; forward / approve / sign as the step allows; not at the "
             "decision step",
             style="primary",
@@ -341,7 +368,11 @@ ACTIONS: dict[str, ActionDef] = {
         ActionDef(
             "record_result",
             ("Phê duyệt, ghi nhận kết quả", "Approve, record the result"),
-            lambda c: c.service(files=c.result_files(), note=c.data["note"]),
+            lambda c: (
+                _signed(c)
+                if c.data.get("passphrase")
+                else c.service(files=c.result_files(), note=c.data["note"])
+            ),
             lambda s: (
                 ck.allows(s, "record_result")
                 and s.on_step
@@ -349,11 +380,13 @@ ACTIONS: dict[str, ActionDef] = {
                 and s.can(Action.APPROVE)
                 and ck.tasks_done(s)
             ),
-            (FILES, NOTE, text("names", "Tên tệp", api_only=True, many=True)),
+            (FILES, PASSPHRASE, NOTE, text("names", "Tên tệp", api_only=True, many=True)),
             who="the decision step's role (head, leader), every participant's task done",
             help=(
-                "Tệp kết quả đã ký (PDF, PNG, JPEG); hồ sơ chuyển sang chờ trả kết quả.",
-                "The signed result files; the dossier then waits for return.",
+                "Tệp kết quả đã ký (PDF, PNG, JPEG), hoặc mật khẩu chứng thư số để hệ thống "
+                "lập và ký số kết quả; hồ sơ chuyển sang chờ trả kết quả.",
+                "The signed result files, or the certificate's passphrase to have the result "
+                "made and signed digitally; the dossier then waits for return.",
             ),
             style="primary",
             files=True,

@@ -39,11 +39,12 @@ class RepositoryFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """``pdf_variant``: WeasyPrint's, e.g. ``"pdf/a-2b"`` for signed results."""
     fetcher = RepositoryFetcher()
     # A font configuration per document: it wraps a Pango font map, which is not
     # safe to share between threads.
     fonts = FontConfiguration()
     css = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css], font_config=fonts)
+    return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant=pdf_variant)

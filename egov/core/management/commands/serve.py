@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.signing import conf as signing_conf
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -137,6 +139,7 @@ class Command(BaseCommand):
                 str(settings.VAR_DIR / "fake-oidc"),
                 "--quiet",
             ]
+        commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }

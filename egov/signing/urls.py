@@ -1,0 +1,12 @@
+"""Routes of the signing pages."""
+
+from django.urls import path
+
+from egov.signing import views
+
+app_name = "signing"
+urlpatterns = [
+    path("xac-thuc-chu-ky-so/", views.verify_page, name="verify_page"),
+    path("mot-cua/ky-so/hang-loat/", views.batch_page, name="batch"),
+    path("mot-cua/ky-so/hang-loat/<int:pk>/", views.batch_detail, name="batch_detail"),
+]
