@@ -58,10 +58,10 @@ def pay_url(code: str) -> str:
 
 
 def signed_result(dossier):
-    """The signed electronic result, once the signing app keeps one."""
-    try:
-        from egov.signing import queries as signing_queries
-    except ImportError:
+    """The signed electronic result (only a finished dossier has one)."""
+    from egov.signing import queries as signing_queries
+
+    if dossier.status not in ("finished", "returned"):
         return None
     return signing_queries.signed_result(dossier)
 
