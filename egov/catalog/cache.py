@@ -26,7 +26,7 @@ from egov.catalog.models import ProcedureVersion, WorkflowStep
 from egov.catalog.queries import _local_date, versions_with_items
 
 CACHE = "reference"
-KEY_VERSION = 2  # 2: FeeItem.collected_on_return (issue 12)
+KEY_VERSION = 3  # 2: FeeItem.collected_on_return (issue 12); 3: form_fields (issue 14)
 # Published versions do not change; a week bounds what a removed row leaves behind.
 TIMEOUT = 7 * 24 * 3600
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from egov.catalog import rules
+from egov.catalog import eform, rules
 from egov.catalog.models import ProcedureVersion
 from egov.catalog.rules import Problem
 from egov.core.errors import DomainError
@@ -87,6 +87,7 @@ def of_version(version: ProcedureVersion) -> dict[str, Any]:
         )
         if on
     ]
+    extra = {"form_fields": version.form_fields} if version.form_fields else {}
     return {
         "code": version.procedure.code,
         "name": version.name,
@@ -157,6 +158,7 @@ def of_version(version: ProcedureVersion) -> dict[str, Any]:
             }
             for w in version.workflows.all()
         ],
+        **extra,
     }
 
 
@@ -178,6 +180,9 @@ def fingerprint(content: dict[str, Any]) -> str:
     """A hash of everything but the code: equal content, equal fingerprint (used to
     skip re-importing a version that is already there)."""
     body = {k: v for k, v in content.items() if k != "code"}
+    # A version without its own fields hashes as before the fields existed.
+    if not body.get("form_fields"):
+        body.pop("form_fields", None)
     # A fee collected before the return (the default, and all fees before this field
     # existed) hashes as it did, so stored fingerprints stay valid.
     body["fees"] = [
@@ -242,6 +247,12 @@ def validate(content: dict[str, Any], known: Known, *, publish: bool) -> list[Pr
         c.get("online_class", ""),
         "online" in c.get("channels", []),
     )
+    for error in eform.spec_errors(c.get("form_fields")):
+        problems.append(
+            Problem(
+                error.code, error.message, error.message_en, "procedure", None, None, error.field
+            )
+        )
     for i, comp in enumerate(c.get("components", [])):
         check(
             rules.check_required,

@@ -207,6 +207,7 @@ def contents(departments: dict[str, str]) -> list[dict[str, Any]]:
                 "service_level": level,
                 "online_class": online,
                 "description": "Dữ liệu demo (demo data).",
+                **({"form_fields": data.FORM_FIELDS[code]} if code in data.FORM_FIELDS else {}),
                 "components": [_component(c) for c in comps],
                 "fees": [
                     {

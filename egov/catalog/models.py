@@ -161,6 +161,8 @@ class ProcedureVersion(models.Model):
         default=OnlineClass.NONE,
     )
     description = models.TextField("ghi chú", blank=True)
+    # The procedure's own fields of an online application (egov.catalog.eform).
+    form_fields = models.JSONField("trường thông tin của tờ khai", default=list, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -131,6 +131,7 @@ def _write_content(version: ProcedureVersion, content: dict[str, Any], lk: Looku
     version.service_level = c["service_level"]
     version.online_class = c.get("online_class", "")
     version.description = c.get("description", "")
+    version.form_fields = c.get("form_fields") or []
     version.fingerprint = content_mod.fingerprint(c)
     version.save()
     version.tiers.set([lk.tiers[t] for t in c.get("tiers", [])])

@@ -96,6 +96,8 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     summary = models.CharField("trích yếu", max_length=1000, blank=True)
+    # What the applicant filled in the procedure's own fields (egov.catalog.eform).
+    form_data = models.JSONField("thông tin tờ khai", default=dict, blank=True)
     sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
 
     fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", default=0)

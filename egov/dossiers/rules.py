@@ -541,3 +541,20 @@ def check_online_files(components: list[Any]) -> None:
             field=f"components[{stray[0]}].component_id",
             details={"lines": stray},
         )
+
+
+def checked_form_data(version: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The procedure's own fields of an online dossier (``catalog.eform``), cleaned;
+    refuses with every error listed (``details.errors``), the first as ``field``."""
+    from egov.catalog import eform
+
+    kept, errors = eform.clean(version.form_fields, data)
+    if errors:
+        raise DomainError(
+            errors[0].code,
+            errors[0].message,
+            errors[0].message_en,
+            field=f"form_data.{errors[0].field}",
+            details={"errors": [{**e.as_dict(), "field": f"form_data.{e.field}"} for e in errors]},
+        )
+    return kept

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
+from egov.catalog import eform
 from egov.catalog.models import Procedure
 from egov.core import audit
 from egov.core.errors import DomainError
@@ -129,9 +130,16 @@ def save(
     elif step == "thong-tin":
         fields = REQUEST_FIELDS
         errors = rules.request_errors(data, rules.deliveries(version))
+        errors += eform.clean(version.form_fields, data)[1]
     else:
         return []
     kept = {name: str(data.get(name, "")).strip()[:1000] for name in fields}
+    if step == "thong-tin":
+        # What was typed in the procedure's own fields, as typed (shown again as is).
+        kept["form"] = {
+            s["name"]: str(data.get(s["name"], "")).strip()[: eform.MAX_TEXT]
+            for s in version.form_fields
+        }
     application.data = {**application.data, **kept}
     if step == "thong-tin" and kept["delivery"] in rules.deliveries(version):
         application.delivery = kept["delivery"]
@@ -284,6 +292,7 @@ def problems(application: Application, actor: User) -> list[DomainError]:
     return [
         *rules.applicant_errors(application.data),
         *rules.request_errors(application.data, rules.deliveries(version)),
+        *eform.clean(version.form_fields, application.data.get("form", {}))[1],
         *rules.file_errors(components, attached),
     ]
 
@@ -346,6 +355,7 @@ def submit(
                 applicant=_applicant(application, actor),
                 components=components,
                 summary=application.data.get("summary", ""),
+                form_data=application.data.get("form", {}),
                 now=now,
             )
         finally:

@@ -1016,3 +1016,37 @@ PROCEDURES = [
         {},
     ),
 ]
+
+
+# The procedures' own fields of the online application (egov.catalog.eform), for the
+# procedures the demo applies to online.
+FORM_FIELDS = {
+    "2.000720": [
+        {
+            "name": "ten_ho_kinh_doanh",
+            "label": "Tên hộ kinh doanh",
+            "kind": "text",
+            "required": True,
+        },
+        {
+            "name": "nganh_nghe",
+            "label": "Ngành, nghề kinh doanh",
+            "kind": "textarea",
+            "required": True,
+        },
+        {
+            "name": "von_kinh_doanh",
+            "label": "Vốn kinh doanh (đồng)",
+            "kind": "number",
+            "required": True,
+        },
+        {"name": "so_lao_dong", "label": "Số lao động", "kind": "number", "required": False},
+        {
+            "name": "ngay_bat_dau",
+            "label": "Ngày dự kiến bắt đầu kinh doanh",
+            "kind": "date",
+            "required": False,
+            "help": "dd/mm/yyyy",
+        },
+    ],
+}

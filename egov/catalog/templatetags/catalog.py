@@ -37,3 +37,11 @@ def dmy(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return f"{day:%d/%m/%Y}"
+
+
+@register.filter
+def form_rows(dossier) -> list:
+    """(label, value) of what the applicant filled in the procedure's own fields."""
+    from egov.catalog import eform
+
+    return eform.shown(dossier.procedure_version.form_fields, dossier.form_data or {})

@@ -184,6 +184,7 @@ def detail(
             "email": d.applicant_email,
         },
         "summary": d.summary,
+        "form_data": d.form_data,
         "sets": d.sets,
         "fee_due": d.fee_due,
         "fee_paid": d.fee_paid,

@@ -177,6 +177,9 @@ class DossierDetailSerializer(DossierListItemSerializer):
     return_channel = serializers.CharField(help_text="counter, post, online or empty")
     outcome = serializers.CharField(help_text="approved, refused or empty")
     sets = serializers.IntegerField()
+    form_data = serializers.DictField(
+        help_text="the procedure's own fields as the applicant filled them: name -> value"
+    )
     fee_due = serializers.IntegerField(help_text="VND")
     fee_paid = serializers.IntegerField(help_text="VND")
     fee_exempted = serializers.IntegerField(help_text="VND exempted (with a recorded reason)")
@@ -200,6 +203,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "processing_agency_name",
             "applicant",
             "summary",
+            "form_data",
             "sets",
             "fee_due",
             "fee_paid",
@@ -317,6 +321,11 @@ class SubmitOnlineSerializer(InputSerializer):
     applicant = ApplicantInSerializer()
     components = ComponentInSerializer(many=True, default=list)
     summary = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    form_data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="the procedure's own fields (its version's form_fields): name -> value",
+    )
     representative = serializers.BooleanField(
         default=False,
         help_text="nộp thay: the account holder files for the applicant, with an authorisation "

@@ -169,5 +169,6 @@ class OnlineSubmission(APIView):
             components=component_inputs(data["components"], request.FILES),
             summary=data["summary"],
             representative=data["representative"],
+            form_data=dict(data["form_data"]),
         )
         return created_response(request.user, dossier)

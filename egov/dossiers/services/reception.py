@@ -55,10 +55,12 @@ def submit_online(
     summary: str = "",
     now: datetime.datetime | None = None,
     representative: bool = False,
+    form_data: dict[str, Any] | None = None,
 ) -> Dossier:
     """An applicant submits a dossier online: national status 1, waiting for the desk.
     The applicant is the account holder, its business, or (``representative``) someone
-    the account holder files for with an authorisation among the ``components``."""
+    the account holder files for with an authorisation among the ``components``.
+    ``form_data``: the procedure's own fields (``catalog.eform``), checked here."""
     now = _now(now)
     if not getattr(actor, "is_authenticated", False) or getattr(actor, "is_officer", False):
         raise NotPermitted(action="submit_online")
@@ -66,6 +68,7 @@ def submit_online(
     version = _offered_version(procedure_code, now)
     rules.check_channel(version, Channel.ONLINE)
     rules.check_online_files(components)
+    fields = rules.checked_form_data(version, form_data or {})
     processing_agency = processing_agency or receiving_agency
     rules.check_competent(version, processing_agency)
     dossier = Dossier(
@@ -76,6 +79,7 @@ def submit_online(
         status=Status.SUBMITTED,
         applicant_user=actor,
         summary=summary or version.name[:1000],
+        form_data=fields,
         submitted_at=now,
         fee_due=version.items.fee_total,
         **_applicant_fields(applicant),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.catalog import eform
 from egov.core import audit
 from egov.core.errors import DomainError
 from egov.portal import queries, rules, services
@@ -207,6 +208,7 @@ def _context(request, application, version, step, errors, refused):
         context["fees"] = list(version.fees.all())
         context["fee_total"] = version.items.fee_total
     if step == "xem-lai":
+        context["form_rows"] = eform.shown(version.form_fields, application.data.get("form", {}))
         context["due"] = expected_due(version)
         context["problems"] = services.problems(application, request.user)
     return context
