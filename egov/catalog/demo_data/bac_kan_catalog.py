@@ -1019,26 +1019,27 @@ PROCEDURES = [
 
 
 # The procedures' own fields of the online application (egov.catalog.eform), for the
-# procedures the demo applies to online.
+# procedures the demo applies to online. Optional in the demo: the API clients, demo
+# dossiers and benchmarks that file 2.000720 without them stay valid.
 FORM_FIELDS = {
     "2.000720": [
         {
             "name": "ten_ho_kinh_doanh",
             "label": "Tên hộ kinh doanh",
             "kind": "text",
-            "required": True,
+            "required": False,
         },
         {
             "name": "nganh_nghe",
             "label": "Ngành, nghề kinh doanh",
             "kind": "textarea",
-            "required": True,
+            "required": False,
         },
         {
             "name": "von_kinh_doanh",
             "label": "Vốn kinh doanh (đồng)",
             "kind": "number",
-            "required": True,
+            "required": False,
         },
         {"name": "so_lao_dong", "label": "Số lao động", "kind": "number", "required": False},
         {
