@@ -90,6 +90,7 @@ APPLICANT_LABELS = {
     "supply": ("Gửi giấy tờ bổ sung", "Send the missing papers"),
     "supply_at_reception": ("Gửi giấy tờ bổ sung", "Send the missing papers"),
     "withdraw": ("Rút hồ sơ", "Withdraw the dossier"),
+    "attach_file": ("Gửi thêm tệp cho một giấy tờ", "Send a file for a paper"),
 }
 
 
