@@ -214,3 +214,22 @@ def test_pages_walk_the_steps_and_submit(people, places, version):
     other = Client()
     other.force_login(people.desk_officer)
     assert other.get(reverse("portal:dossier", args=[dossier.code])).status_code == 403
+
+
+def test_a_file_too_large_is_refused_and_nothing_is_kept(people, places, version, settings):
+    settings.EGOV_UPLOAD_MAX_FILE_BYTES = 100  # the test PDF is a few hundred bytes
+    application = services.start(
+        actor=people.citizen, procedure_code=version.procedure.code, agency_id=places.district.pk
+    )
+    component = version.components.first()
+    client = Client()
+    client.force_login(people.citizen)
+    response = client.post(
+        reverse("portal:apply", args=[application.pk, "giay-to"]),
+        {"go": "stay", f"c{component.pk}-file": pdf()},
+    )
+    # Refused while the request streams in (egov.core.uploads): a 413 page that says
+    # nothing was kept and what to do; the application keeps what it had.
+    assert response.status_code == 413
+    assert "Chưa có gì được lưu".encode() in response.content
+    assert not ApplicationFile.objects.filter(application=application).exists()
