@@ -23,6 +23,8 @@ from egov.dossiers.tests.journeys import (
 )
 from egov.payments.tests.online import platform
 from egov.portal.models import Rating
+from egov.workdays import engine
+from egov.workdays import services as workdays
 
 __all__ = ["browser", "person", "platform"]  # fixtures of journeys.py and payments
 
@@ -242,7 +244,14 @@ def test_a_supplement_round_trip(citizen, person, people, version, tmp_path):
         action.locator("button[type=submit]").click()
     expect(c.page.locator("#plain-status")).to_have_text("Đang được giải quyết")
     fresh = Dossier.objects.get(code=code)
-    assert fresh.status == "processing" and fresh.due_at > before  # the time restarts
+    # The time restarts from zero at the supplement (Decree 61/2018 art. 19.4): the full
+    # processing time counted from then (later than before, or equal when both fall in
+    # the same break between working periods).
+    supplied = fresh.events.get(action="supply").at
+    restarted = engine.restart_after_supplement(
+        workdays.get_calendar(), supplied, version.time_amount, version.time_unit
+    )
+    assert fresh.status == "processing" and fresh.due_at == restarted >= before
     assert fresh.components.filter(supplement_round__gt=0).exclude(file="").exists()
 
 
