@@ -16,6 +16,7 @@ from fakes.tsa import openssl_ts_available
 
 PACKAGES = {
     "pdfsig": "poppler-utils",
+    "pdffonts": "poppler-utils",
     "certutil": "libnss3-tools",
     "softhsm2-util": "softhsm2",
     "openssl ts": "openssl",
