@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from egov.catalog import cache as catalog_cache
@@ -48,8 +49,6 @@ def receiving_agencies(version) -> list[Agency]:
     items = version.items
     agencies = Agency.objects.in_force(timezone.localdate())
     if items.agency_ids or items.tier_ids:
-        from django.db.models import Q
-
         agencies = agencies.filter(Q(pk__in=items.agency_ids) | Q(tier_id__in=items.tier_ids))
     return list(agencies.order_by("name")[:500])
 
@@ -284,9 +283,10 @@ def _applicant(application: Application, actor: User) -> dict[str, Any]:
     return applicant
 
 
-def problems(application: Application, actor: User) -> list[DomainError]:
-    """Everything that stops the submission, all at once, tied to its step's fields."""
-    version = version_now(application.procedure.code)
+def problems(application: Application, actor: User, version=None) -> list[DomainError]:
+    """Everything that stops the submission, all at once, tied to its step's fields
+    (``version``: the procedure's version in force, when the caller has it)."""
+    version = version or version_now(application.procedure.code)
     components = list(version.items.components.values())
     attached = set(application.files.values_list("component_id", flat=True))
     return [
@@ -320,7 +320,8 @@ def submit(
             pk=application.pk
         )
         rules.check_consent(consent)
-        found = problems(application, actor)
+        version = version_now(application.procedure.code)
+        found = problems(application, actor, version)
         if found:
             first = found[0]
             raise DomainError(
@@ -330,7 +331,6 @@ def submit(
                 field=first.field,
                 details={"errors": [e.as_dict() for e in found]},
             )
-        version = version_now(application.procedure.code)
         rows = {f.component_id: f for f in application.files.all()}
         handles = []
         components = []

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
-from egov.dossiers.forms.pdf import STATIC_DIR
+from egov.dossiers.forms import STATIC_DIR
 
 FONTS = STATIC_DIR / "fonts"
 BLUE = (0, 45, 170, 255)

@@ -19,7 +19,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "dossiers"
+from egov.dossiers.forms import STATIC_DIR
+
 STYLESHEET = STATIC_DIR / "forms.css"
 
 
