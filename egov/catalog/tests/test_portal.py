@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from egov.catalog import portal, queries, services
 from egov.catalog.importing import ImportFailed
 from egov.catalog.models import Field, ProcedureVersion
 from egov.core.permissions import SYSTEM
-
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "tthc"
+from egov.core.tests.samples import sample
 
 
 def _detail(code: str) -> dict:
-    return json.loads((SAMPLES / "raw_json" / f"{code}.json").read_text(encoding="utf-8"))
+    return json.loads(sample("tthc", "raw_json", f"{code}.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["danh-sach-tthc-BoTuPhap.xlsx", "danh-sach-tthc-BoTuPhap.csv"])
 def test_portal_list_import(name):
-    data = (SAMPLES / name).read_bytes()
+    data = sample("tthc", name).read_bytes()
     summary = portal.import_list(data, name, actor=SYSTEM)
     assert summary["created"] == 271
     assert ProcedureVersion.objects.filter(status="draft").count() == 271

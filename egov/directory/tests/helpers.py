@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples"
 
 
 def login_verified(client, user) -> TOTPDevice:

@@ -13,18 +13,22 @@ from django.core.management import CommandError, call_command
 
 from egov.core.models import AuditEntry
 from egov.core.permissions import SYSTEM
+from egov.core.tests.samples import sample
 from egov.directory.importing import parent_candidates, run_import
 from egov.directory.models import Agency, Officer, User
 from egov.directory.tabular import FileRejected
-from egov.directory.tests.helpers import SAMPLES
 
-TAY_NINH = SAMPLES / "agency_codes" / "tay_ninh_edoc_dynamiccontact.csv"
+
+def _tay_ninh():
+    return sample("agency_codes", "tay_ninh_edoc_dynamiccontact.csv")
+
+
 QCVN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 
 
 def _sample_rows() -> list[tuple[int, dict]]:
     """(line number in the file, row) read independently of the importer."""
-    with TAY_NINH.open(encoding="utf-8-sig", newline="") as f:
+    with _tay_ninh().open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         return [(reader.line_num, row) for row in reader]
 
@@ -59,7 +63,7 @@ def test_dry_run_of_the_tay_ninh_list_reports_exactly_its_defects():
     assert len({row["OrganId"] for _, row in rows if counts[row["OrganId"]] > 1}) == 7
     assert len(duplicates) == 14
 
-    result = run_import(actor=SYSTEM, agencies=TAY_NINH.read_bytes(), dry_run=True)
+    result = run_import(actor=SYSTEM, agencies=_tay_ninh().read_bytes(), dry_run=True)
 
     malformed = {(183, "code", "agency_code_invalid")}
     assert result.reports[0].keys() == duplicates | malformed
@@ -76,7 +80,7 @@ def test_dry_run_of_the_tay_ninh_list_reports_exactly_its_defects():
 @pytest.mark.django_db
 def test_importing_the_tay_ninh_list_is_all_or_nothing():
     with pytest.raises(CommandError):
-        call_command("import_directory", "--agencies", str(TAY_NINH), stdout=io.StringIO())
+        call_command("import_directory", "--agencies", str(_tay_ninh()), stdout=io.StringIO())
     assert Agency.objects.count() == 0
     assert AuditEntry.objects.count() == 0
 
@@ -92,7 +96,7 @@ def test_valid_only_imports_exactly_the_valid_rows_and_reports_the_others():
     }
     out = io.StringIO()
 
-    call_command("import_directory", "--agencies", str(TAY_NINH), "--valid-only", stdout=out)
+    call_command("import_directory", "--agencies", str(_tay_ninh()), "--valid-only", stdout=out)
 
     assert set(Agency.objects.values_list("code", flat=True)) == valid
     assert len(valid) == 440
