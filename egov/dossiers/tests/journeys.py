@@ -121,8 +121,24 @@ class Desk:
             box.locator(f'input[type=file][name="{name}"]').set_input_files(path)
         for pk in ticks:
             box.locator(f'input[name="missing"][value="{pk}"]').check()
-        with self.page.expect_navigation():
-            box.locator("button[type=submit]").click()
+        self.send(box)
+
+    def send(self, box) -> None:
+        """Submit the form of ``box`` and wait for the next page. A form the browser
+        refuses to send (a required field empty, a value out of range) fails at once with
+        the browser's own messages, instead of a bare navigation timeout."""
+        refused = box.locator("form").first.evaluate(
+            """form => Array.from(form.elements)
+                .filter(e => e.willValidate && !e.checkValidity())
+                .map(e => `${e.name}=${JSON.stringify(e.value)}: ${e.validationMessage}`)"""
+        )
+        assert not refused, f"the browser refuses to send the form: {refused}"
+        try:
+            with self.page.expect_navigation(timeout=45000):
+                box.locator("button[type=submit]").click()
+        except Exception:
+            self.shot("no-navigation")
+            raise
 
     def expect_status(self, text: str) -> None:
         expect(self.page.locator(".ws-head .status")).to_contain_text(text)
