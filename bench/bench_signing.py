@@ -33,7 +33,7 @@ def figures(ctx, documents: int = DOCUMENTS) -> list:
         render_seconds = (time.perf_counter() - started) / documents
         personal = pades.Part(samples.signer(pki, "leader"), "Nguyễn Văn An")
         seal = pades.Part(samples.signer(pki, "seal"), "Ủy ban nhân dân tỉnh Quảng Ninh")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         signed = [
             pades.sign(
                 pdf,
@@ -46,6 +46,9 @@ def figures(ctx, documents: int = DOCUMENTS) -> list:
             for pdf in pdfs
         ]
         sign_seconds = (time.perf_counter() - started) / documents
+        # This process's own CPU (the in-process TSA's threads included; its `openssl`
+        # children, which a real TSA would run elsewhere, not).
+        cpu_seconds = (time.process_time() - cpu_started) / documents
         started = time.perf_counter()
         verdicts = {verify.verify_pdf(data, trust)["indication"] for data in signed}
         verify_seconds = (time.perf_counter() - started) / documents
@@ -59,6 +62,9 @@ def figures(ctx, documents: int = DOCUMENTS) -> list:
             baseline_value=1 / render_seconds,
             goal=f">= {GOAL_PER_SECOND} per second per core",
             ok=rate >= GOAL_PER_SECOND,
+            note=f"CPU {cpu_seconds * 1000:.0f} ms per document in the signing process, "
+            f"i.e. at most {1 / cpu_seconds:.1f} per second per core with the TSA's "
+            "waits overlapped",
         ),
         ctx.figure(
             name="verification of one signed result (2 signatures + document timestamp)",

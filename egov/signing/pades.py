@@ -9,6 +9,7 @@ SHA-256 throughout; subfilter ETSI.CAdES.detached."""
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,16 @@ class Part:
     image_png: bytes = b""
 
 
+@functools.lru_cache(maxsize=8)
+def _timestamper(url: str) -> Any:
+    """One timestamp client per TSA for the process. pyHanko's client keeps a sample
+    answer to size the signature with, so a kept client asks the TSA once per signature
+    instead of twice; the requests-based one also avoids a new TLS context per call."""
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+    return RequestsHTTPTimeStamper(url, timeout=20)
+
+
 def _sign_once(
     data: bytes,
     part: Part,
@@ -45,7 +56,7 @@ def _sign_once(
 ) -> bytes:
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign import fields, signers
     from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
     from pyhanko.stamp import StaticStampStyle
 
@@ -57,7 +68,7 @@ def _sign_once(
         reason=reason,
         location="Việt Nam",
         embed_validation_info=True,
-        validation_context=trust.context(),
+        validation_context=trust.signing_context,
         use_pades_lta=lta,
         # The document timestamp ends the file (its TSA's revocation data goes in
         # before it), so that a reader sees every byte covered by it, pdfsig included.
@@ -69,7 +80,7 @@ def _sign_once(
     signer = signers.PdfSigner(
         meta,
         signer=part.signer,
-        timestamper=timestamps.HTTPTimeStamper(tsa_url, timeout=20),
+        timestamper=_timestamper(tsa_url),
         stamp_style=StaticStampStyle(background=PdfImage(picture), border_width=0),
         new_field_spec=fields.SigFieldSpec(field, on_page=-1, box=box.tuple),
     )

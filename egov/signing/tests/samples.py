@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 
-from egov.signing import devpki, pades
+from egov.signing import devpki, keys, pades
 from egov.signing.trust import Trust
 
 
@@ -22,11 +22,7 @@ def base_pdf() -> bytes:
 
 
 def signer(pki: devpki.DevPKI, holder: str):
-    from pyhanko.sign import signers
-
-    return signers.SimpleSigner.load_pkcs12_data(
-        pki.p12(holder), [], passphrase=devpki.DEV_PASSPHRASE.encode()
-    )
+    return keys.pkcs12_signer(pki.p12(holder), devpki.DEV_PASSPHRASE, [])
 
 
 def trust_of(pki: devpki.DevPKI) -> Trust:
