@@ -77,6 +77,9 @@ class _Discard(Exception):
         self.response = response
 
 
+SECRET_FIELDS = frozenset({"passphrase", "pin", "password"})
+
+
 def fingerprint(request: Request) -> str:
     """sha256 of the method, full path, actor and the parsed body (JSON canonical form;
     uploaded files by their content), so that the same body sent as differently
@@ -88,7 +91,11 @@ def fingerprint(request: Request) -> str:
     if hasattr(data, "lists"):  # QueryDict (form or multipart)
         plain = {k: v for k, v in data.lists() if k not in files}
     else:
-        plain = data
+        plain = dict(data) if isinstance(data, dict) else data
+    if isinstance(plain, dict):
+        # A secret (the passphrase or PIN of a signing key) never enters the stored
+        # fingerprint, not even hashed: a replay with another passphrase is the same.
+        plain = {k: v for k, v in plain.items() if k not in SECRET_FIELDS}
     digest.update(json.dumps(plain, sort_keys=True, cls=JSONEncoder).encode())
     for name in sorted(files):
         for upload in files.getlist(name):

@@ -120,6 +120,8 @@ class Variant:
     hidden: dict[str, Any] = field(default_factory=dict)
     label: tuple[str, str] | None = None
     help: str = ""
+    # Inputs of the action this button does not use (not shown on its form).
+    omit: tuple[str, ...] = ()
 
 
 def allows(s: Situation, name: str) -> bool:
@@ -235,7 +237,12 @@ def step_variants(s: Situation) -> list[Variant]:
         "sign": ("Ký duyệt", "Sign"),
     }
     wanted = ["forward"] if s.step is None else [a for a in labels if a in s.step_actions]
-    return [Variant({"action": a}, labels[a]) for a in wanted if s.can(STEP_ACTIONS[a])]
+    # Only "Ký duyệt" signs the result digitally: the passphrase is asked there alone.
+    return [
+        Variant({"action": a}, labels[a], omit=() if a == "sign" else ("passphrase",))
+        for a in wanted
+        if s.can(STEP_ACTIONS[a])
+    ]
 
 
 def may_advance(s: Situation) -> bool:

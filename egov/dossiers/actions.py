@@ -531,7 +531,11 @@ def offers(actor: Any, dossier: Any, components=None, tasks=None) -> list[Offer]
         if not action.may(s):
             continue
         for variant in action.variants(s):
-            fields = [i.form_field(s) for i in action.inputs if not i.hidden and not i.api_only]
+            fields = [
+                i.form_field(s)
+                for i in action.inputs
+                if not i.hidden and not i.api_only and i.name not in variant.omit
+            ]
             # A select with nothing to choose (no fee to pay on return) is not shown.
             fields = [f for f in fields if f["kind"] != "select" or f["choices"]]
             out.append(Offer(action, variant, fields))

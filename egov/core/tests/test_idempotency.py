@@ -186,3 +186,18 @@ def test_a_request_waiting_too_long_for_its_twin(committed_db, people, monkeypat
         replayed = sorted(r.headers.get("Idempotent-Replayed", "") for r in (first, second))
         assert replayed == ["", "true"]
     assert Dossier.objects.count() == 1
+
+
+def test_a_passphrase_never_enters_the_fingerprint(user):
+    """The stored fingerprint is a hash of the body: a signing passphrase in it would be
+    a hash an attacker with the database could try passwords against."""
+    with_one = factory.post("/x", {"note": "a", "passphrase": "mot"}, format="json")
+    with_other = factory.post("/x", {"note": "a", "passphrase": "hai"}, format="json")
+    other_note = factory.post("/x", {"note": "b", "passphrase": "mot"}, format="json")
+    prints = []
+    for raw in (with_one, with_other, other_note):
+        force_authenticate(raw, user=user)
+        request = Emit().initialize_request(raw)
+        request.user = user
+        prints.append(idempotency.fingerprint(request))
+    assert prints[0] == prints[1] != prints[2]

@@ -124,3 +124,29 @@ def test_public_lookup_notice_and_its_query(client, people, signing_setup, to_le
     assert "Kết quả điện tử đã ký số" in page.text
     assert f"/xac-thuc-chu-ky-so/?ma={signed.dossier.code}" in page.text
     assert sum("signing_signedresult" in q["sql"] for q in finished.captured_queries) == 1
+
+
+def test_only_the_sign_button_asks_for_the_passphrase(people, signing_setup, sign_then_approve):
+    """ "Chuyển bước tiếp" has one set of inputs, but only its "Ký duyệt" button signs:
+    the passphrase field is on that form alone."""
+    from egov.dossiers import actions
+
+    version = sign_then_approve
+    dossier = dossier_services.receive(
+        actor=people.desk_officer,
+        procedure_code=version.code,
+        channel="counter",
+        applicant=APPLICANT,
+        components=full_checklist(version),
+    )
+    dossier = dossier_services.forward(actor=people.desk_officer, dossier=dossier)
+    specialist = [o for o in actions.offers(people.specialist, dossier) if o.key == "advance"]
+    assert specialist and all("passphrase" not in [f["name"] for f in o.fields] for o in specialist)
+    dossier = dossier_services.advance(actor=people.specialist, dossier=dossier)
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    leader = {
+        o.label: [f["name"] for f in o.fields]
+        for o in actions.offers(people.agency_leader, fresh)
+        if o.key == "advance"
+    }
+    assert "passphrase" in leader["Ký duyệt"]
