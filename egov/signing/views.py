@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from egov.core.clientip import client_ip
@@ -19,30 +21,34 @@ from egov.dossiers.models import Dossier
 from egov.signing import conf, queries, rules, services
 
 INDICATIONS = {
-    "TOTAL_PASSED": ("Hợp lệ", "Chữ ký số hợp lệ, tài liệu không bị thay đổi sau khi ký."),
-    "TOTAL_FAILED": ("Không hợp lệ", "Chữ ký số không hợp lệ hoặc tài liệu đã bị thay đổi."),
-    "INDETERMINATE": (
-        "Chưa xác định được",
-        "Không đủ căn cứ để khẳng định chữ ký hợp lệ (chứng thư không tin cậy, hết hạn...).",
+    "TOTAL_PASSED": (_("Hợp lệ"), _("Chữ ký số hợp lệ, tài liệu không bị thay đổi sau khi ký.")),
+    "TOTAL_FAILED": (
+        _("Không hợp lệ"),
+        _("Chữ ký số không hợp lệ hoặc tài liệu đã bị thay đổi."),
     ),
-    "NO_SIGNATURE_FOUND": ("Không có chữ ký số", "Tệp không có chữ ký số nào."),
+    "INDETERMINATE": (
+        _("Chưa xác định được"),
+        _("Không đủ căn cứ để khẳng định chữ ký hợp lệ (chứng thư không tin cậy, hết hạn...)."),
+    ),
+    "NO_SIGNATURE_FOUND": (_("Không có chữ ký số"), _("Tệp không có chữ ký số nào.")),
 }
 SUB_INDICATIONS = {
-    "HASH_FAILURE": "Nội dung tài liệu đã bị sửa sau khi ký (mã băm không khớp).",
-    "SIG_CRYPTO_FAILURE": "Chữ ký không khớp với khóa của chứng thư số.",
-    "REVOKED": "Chứng thư số của người ký đã bị thu hồi.",
-    "NO_CERTIFICATE_CHAIN_FOUND": "Chứng thư số không do tổ chức chứng thực được tin cậy cấp.",
-    "OUT_OF_BOUNDS_NO_POE": "Chứng thư số đã hết hạn và không có dấu thời gian chứng minh "
-    "chữ ký có trước đó.",
-    "NOT_YET_VALID": "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
-    "SIG_CONSTRAINTS_FAILURE": "Tài liệu đã bị thêm hoặc sửa nội dung sau khi ký.",
-    "TIMESTAMP_ORDER_FAILURE": "Dấu thời gian của tài liệu không hợp lệ.",
+    "HASH_FAILURE": _("Nội dung tài liệu đã bị sửa sau khi ký (mã băm không khớp)."),
+    "SIG_CRYPTO_FAILURE": _("Chữ ký không khớp với khóa của chứng thư số."),
+    "REVOKED": _("Chứng thư số của người ký đã bị thu hồi."),
+    "NO_CERTIFICATE_CHAIN_FOUND": _("Chứng thư số không do tổ chức chứng thực được tin cậy cấp."),
+    "OUT_OF_BOUNDS_NO_POE": _(
+        "Chứng thư số đã hết hạn và không có dấu thời gian chứng minh chữ ký có trước đó."
+    ),
+    "NOT_YET_VALID": _("Chứng thư số chưa có hiệu lực tại thời điểm ký."),
+    "SIG_CONSTRAINTS_FAILURE": _("Tài liệu đã bị thêm hoặc sửa nội dung sau khi ký."),
+    "TIMESTAMP_ORDER_FAILURE": _("Dấu thời gian của tài liệu không hợp lệ."),
 }
 LEVELS = {
-    "B-B": "PAdES B-B (chữ ký cơ bản)",
-    "B-T": "PAdES B-T (có dấu thời gian)",
-    "B-LT": "PAdES B-LT (kèm thông tin thu hồi)",
-    "B-LTA": "PAdES B-LTA (kiểm tra được lâu dài)",
+    "B-B": _("PAdES B-B (chữ ký cơ bản)"),
+    "B-T": _("PAdES B-T (có dấu thời gian)"),
+    "B-LT": _("PAdES B-LT (kèm thông tin thu hồi)"),
+    "B-LTA": _("PAdES B-LTA (kiểm tra được lâu dài)"),
 }
 
 
@@ -50,18 +56,21 @@ def _local(value: str | None) -> str:
     """An ISO time of the report as a citizen reads it (Asia/Ho_Chi_Minh)."""
     if not value:
         return "—"
-    moment = datetime.datetime.fromisoformat(value)
-    return timezone.localtime(moment).strftime("%H:%M:%S ngày %d/%m/%Y")
+    moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+    return gettext("%(time)s ngày %(date)s") % {
+        "time": moment.strftime("%H:%M:%S"),
+        "date": moment.strftime("%d/%m/%Y"),
+    }
 
 
 def _explained(report: dict) -> dict:
     label, text = INDICATIONS[report["indication"]]
-    report["label"], report["text"] = label, text
-    report["reason"] = SUB_INDICATIONS.get(report.get("sub_indication") or "", "")
+    report["label"], report["text"] = str(label), str(text)
+    report["reason"] = str(SUB_INDICATIONS.get(report.get("sub_indication") or "", ""))
     for signature in report["signatures"]:
-        signature["label"] = INDICATIONS[signature["indication"]][0]
-        signature["reason"] = SUB_INDICATIONS.get(signature.get("sub_indication") or "", "")
-        signature["level_label"] = LEVELS.get(signature["level"], signature["level"])
+        signature["label"] = str(INDICATIONS[signature["indication"]][0])
+        signature["reason"] = str(SUB_INDICATIONS.get(signature.get("sub_indication") or "", ""))
+        signature["level_label"] = str(LEVELS.get(signature["level"], signature["level"]))
         signature["signing_time_local"] = _local(signature["signing_time"])
         signature["timestamp_time_local"] = _local(signature["timestamp_time"])
     return report

@@ -131,6 +131,24 @@ def test_public_page_in_vietnamese(client, trusted, sample):
     assert "Không hợp lệ" in answer.text and "mã băm không khớp" in answer.text
 
 
+def test_public_page_in_english(client, trusted, sample):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    answer = client.post(
+        reverse("signing:verify_page"),
+        {"file": SimpleUploadedFile("a.pdf", sample("valid"))},
+    )
+    assert "The digital signature is valid" in answer.text
+    assert "PAdES B-LTA (verifiable in the long term)" in answer.text
+    assert " on " in answer.text and "Chữ ký số hợp lệ" not in answer.text
+    answer = client.post(
+        reverse("signing:verify_page"),
+        {"file": SimpleUploadedFile("a.pdf", sample("revoked"))},
+    )
+    assert answer.status_code == 200
+    assert 'data-indication="TOTAL_PASSED"' not in answer.text
+    assert "revoked" in answer.text and "thu hồi" not in answer.text
+
+
 def test_public_page_refusals_next_to_the_field(client, trusted, settings, sample):
     answer = client.post(
         reverse("signing:verify_page"), {"file": SimpleUploadedFile("a.pdf", b"no pdf")}
