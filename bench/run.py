@@ -506,12 +506,41 @@ def report(figures, vendor, args, ctx) -> None:
             f"{_fmt(f.baseline_value)} | {ratio} | {f.goal} | {met} |"
         )
     notes = [f"- {title}: {f.note}" for title, f in figures if f.note] + ctx.notes
+    target = ROOT / "docs" / "performance.md"
+    if args.only and target.exists():
+        lines, notes = _keep_other_rows(target.read_text(), lines, notes, figures)
     if notes:
         lines += ["", "Notes:", "", *notes]
     text = "\n".join(lines) + "\n"
-    (ROOT / "docs" / "performance.md").write_text(text)
+    target.write_text(text)
     print()
     print(text)
+
+
+def _keep_other_rows(previous: str, lines: list[str], notes: list[str], figures) -> tuple:
+    """With --only, the rows and notes of the other benchmarks stay as the last run wrote
+    them (each row carries its own baseline, so its ratio stays meaningful), and the
+    header says which rows are from which run."""
+    titles = {title for title, _ in figures} - {"Harness baseline"}
+    measured = next((ln for ln in previous.splitlines() if ln.startswith("- Measured:")), "")
+    kept_rows, kept_notes, in_notes = [], [], False
+    for line in previous.splitlines():
+        if line == "Notes:":
+            in_notes = True
+        elif line.startswith("| ") and not line.startswith(("| benchmark ", "|---")):
+            title = line[2:].split(" | ", 1)[0]
+            if title not in titles and title != "Harness baseline":
+                kept_rows.append(line)
+        elif in_notes and line.startswith("- "):
+            title = line[2:].split(": ", 1)[0]
+            if title not in titles and not any(line == n for n in notes):
+                kept_notes.append(line)
+    at = lines.index(next(ln for ln in lines if ln.startswith("- Measured:")))
+    lines[at] += f" (`--only`: {', '.join(sorted(titles))})"
+    if measured:
+        when = measured.removeprefix("- Measured:").strip()
+        lines.insert(at + 1, f"- Other rows: measured {when}, kept from that run")
+    return lines + kept_rows, notes + kept_notes
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from egov.dossiers.forms import render
 from egov.dossiers.models import Dossier
 
 
-def _dossier(request: HttpRequest, code: str, form_no: str) -> tuple[Dossier, str]:
+def dossier_form(request: HttpRequest, code: str, form_no: str) -> tuple[Dossier, str]:
     """The dossier and the number of one of its forms: of its set (Circular 01/2018 or
     03/2025, by its receipt date), the register aside."""
     try:
@@ -62,7 +62,7 @@ def _shown(request: HttpRequest, dossier: Dossier, number: str, kind: str) -> No
 
 @require_GET
 def form_html(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
-    dossier, number = _dossier(request, code, form_no)
+    dossier, number = dossier_form(request, code, form_no)
     try:
         html = render.render_form_html(number, dossier, request)
     except DomainError as error:
@@ -73,7 +73,7 @@ def form_html(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
 
 @require_GET
 def form_pdf(request: HttpRequest, code: str, form_no: str) -> HttpResponse:
-    dossier, number = _dossier(request, code, form_no)
+    dossier, number = dossier_form(request, code, form_no)
     try:
         body = render.render_form_pdf(number, dossier, request)
     except DomainError as error:

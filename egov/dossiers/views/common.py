@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,8 @@ def printable_forms(dossier, components) -> list[dict[str, str]]:
                 % {"number": number, "title": FORM_TITLES[kind]},
                 "url": form_url(dossier.code, number),
                 "pdf": form_url(dossier.code, number) + "pdf",
+                # egov.signing.form_views: the officer signs it and downloads it.
+                "sign": reverse("signing:sign_form", args=[dossier.code, number]),
             }
         )
     return forms
