@@ -13,6 +13,7 @@ from egov.signing.services.trust import (
     add_trusted_certificate,
     import_pkcs12,
     register_pkcs11,
+    withdraw_credential,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "sign_result",
     "start_batch",
     "verify_upload",
+    "withdraw_credential",
 ]

@@ -197,3 +197,22 @@ def register_pkcs11(
         sealed_secret=keys.seal_secret(pin) if kind == Credential.Kind.SEAL and pin else b"",
         image=image,
     )
+
+
+@transaction.atomic
+def withdraw_credential(*, actor: Any, credential: Credential) -> Credential:
+    """Stop a credential being used (a key lost, an officer gone): nothing signed with it
+    changes; it can no longer sign."""
+    _require_admin(actor)
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.active:
+        credential.active = False
+        credential.save(update_fields=["active"])
+        audit.record(
+            actor=actor,
+            action="signing.credential_withdrawn",
+            obj=credential,
+            agency_id=credential.agency_id,
+            changes={"before": {"active": True}, "after": {"active": False}},
+        )
+    return credential
