@@ -19,6 +19,9 @@ protocol of ``egov/payments/providers.py`` (docs/payments.md), independently of 
                       {"callback": "none"}        never send it (only the status query
                                                   tells the result)
                       {"release": true}           send the delayed callbacks now
+                      {"mode": "hang"}, {"mode": "throttle", "count": 2}, ...
+                                                  the faults of fakes/control.py, on
+                                                  /init and /query
 
 ``make run`` starts it (through ``manage.py serve``) when EGOV_PAYMENT_URL is on
 loopback; tests start it in-process (``Platform``, port 0).
@@ -39,9 +42,16 @@ import signal
 import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
+
+try:  # imported as fakes.payment, or run as a script (python fakes/payment.py)
+    from fakes.control import MODES as FAULTS
+    from fakes.control import ControlledHandler, Faults
+except ImportError:  # pragma: no cover - script mode puts fakes/ itself on the path
+    from control import MODES as FAULTS
+    from control import ControlledHandler, Faults
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INIT = (
@@ -101,6 +111,7 @@ class _Server(ThreadingHTTPServer):
         self.controls = {"fail_next": 0, "callback": "send", "delay_seconds": 30}
         self.released = threading.Event()
         self.numbers = itertools.count(1)
+        self.faults, self.stopped = Faults(), threading.Event()  # fakes/control.py
 
     def log(self, kind: str, **data) -> None:
         with self.lock:
@@ -110,11 +121,12 @@ class _Server(ThreadingHTTPServer):
             print(f"payment platform: {kind} {json.dumps(data, ensure_ascii=False)}", flush=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class _Handler(ControlledHandler):
+    """The platform's routes; the faults of fakes/control.py apply to the partner's
+    calls (/init, /query), never to the payer's pages or the controls."""
 
-    def log_message(self, format, *args):  # quiet: one line per exchange is printed instead
-        pass
+    server: _Server
+    protocol_version = "HTTP/1.0"  # one request per connection, as before
 
     def _answer(self, status: int, body: object) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
@@ -153,10 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         path = urlsplit(self.path).path
-        if path == "/init":
-            return self._init()
-        if path == "/query":
-            return self._query()
+        if path in ("/init", "/query"):
+            if self.misbehave():
+                return None
+            return self._init() if path == "/init" else self._query()
         if path == "/control":
             return self._control()
         if path.startswith("/pay/"):
@@ -235,11 +247,19 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(400, {"error": "JSON expected"})
         if change.get("callback", "send") not in MODES:
             return self._answer(400, {"error": f"callback: one of {', '.join(MODES)}"})
+        if "mode" in change:  # the faults every fake takes (fakes/control.py), alone
+            if change["mode"] not in FAULTS:
+                return self._answer(400, {"error": f"mode: one of {', '.join(FAULTS)}"})
+            try:
+                server.faults.set(**change)
+            except TypeError as error:
+                return self._answer(400, {"error": str(error)})
+            return self._answer(200, {**server.controls, "faults": server.faults.state()})
         with server.lock:
             for name in ("fail_next", "callback", "delay_seconds"):
                 if name in change:
                     server.controls[name] = change[name]
-            controls = dict(server.controls)
+            controls = {**server.controls, "faults": server.faults.state()}
         if change.get("callback") == "delay":
             server.released.clear()
         if change.get("release"):
@@ -435,6 +455,7 @@ class Platform:
         return self
 
     def stop(self) -> None:
+        self.server.stopped.set()
         self.server.released.set()
         self.server.shutdown()
         self.server.server_close()

@@ -2,8 +2,11 @@
 (what ``egov/core/sms.py`` sends) is kept and printed; ``GET /messages`` lists what came,
 newest last. A message with a ``"reference"`` already accepted is answered 200
 ``duplicate`` and not kept again (gateways that deduplicate on a client reference).
-Tests can make the next messages fail with a 5xx (``Catcher.fail_next``). ``make run``
-starts it (through ``manage.py serve``); tests start it in-process (``Catcher``).
+Tests can make the next messages fail with a 5xx (``Catcher.fail_next``), and, like every
+fake, it takes the controls of ``fakes/control.py`` (``POST /control``: fail, throttle,
+slow, hang, gone, for N requests; ``GET /received``: every request that came, refused
+ones included). ``make run`` starts it (through ``manage.py serve``); tests start it
+in-process (``Catcher``).
 
     python fakes/sms.py --port 8026
 """
@@ -14,7 +17,12 @@ import argparse
 import json
 import signal
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+try:  # run as a script (python fakes/sms.py) or imported as fakes.sms
+    from fakes.control import ControlledHandler, Faults, Recorder
+except ImportError:  # pragma: no cover - script mode puts fakes/ itself on the path
+    from control import ControlledHandler, Faults, Recorder
 
 
 class _Server(ThreadingHTTPServer):
@@ -28,34 +36,34 @@ class _Server(ThreadingHTTPServer):
         self.failures: list[int] = []  # statuses to answer the next POSTs with
         self.refused = 0  # POSTs answered with one of them
         self.duplicates = 0  # POSTs with a reference already kept
+        self.faults, self.recorder, self.stopped = Faults(), Recorder(), threading.Event()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ControlledHandler):
     server: _Server
 
-    def log_message(self, format, *args):  # quiet: one line per message is printed instead
-        pass
-
     def _answer(self, status: int, body: object) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, body)
 
     def do_GET(self):
+        if self.controls():
+            return None
         if self.path != "/messages":
             return self._answer(404, {"error": "not found"})
         with self.server.arrived:
             return self._answer(200, list(self.server.messages))
 
     def do_POST(self):
+        if self.controls():
+            return None
         if self.path != "/messages":
             return self._answer(404, {"error": "not found"})
-        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.body()
+        self.server.recorder.add({"path": self.path, "body": raw.decode("utf-8", "replace")})
+        if self.misbehave():
+            return None
         try:
-            message = json.loads(self.rfile.read(length))
+            message = json.loads(raw)
             to, text = str(message["to"]), str(message["text"])
             reference = str(message.get("reference") or "")
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -126,7 +134,18 @@ class Catcher:
         self.thread.start()
         return self
 
+    @property
+    def faults(self) -> Faults:
+        """The controls of fakes/control.py, in process."""
+        return self.server.faults
+
+    @property
+    def received(self) -> list[dict]:
+        """Every POST that came, refused or not, oldest first."""
+        return self.server.recorder.items()
+
     def stop(self) -> None:
+        self.server.stopped.set()
         self.server.shutdown()
         self.server.server_close()
 
