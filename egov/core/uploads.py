@@ -64,7 +64,24 @@ def body_limit(request) -> int | None:
 
 
 def refusal(request, error: DomainError):
-    """``error`` as the API's JSON error, or as a page."""
+    """``error`` as the API's JSON error, or as a page; the refusal is audited (who, where,
+    how much), since nothing else of the request is kept."""
+    from egov.core import audit
+    from egov.core.clientip import client_ip
+
+    user = getattr(request, "user", None)  # absent before the authentication middleware
+    audit.record(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        action="upload.refused",
+        object_type="http.request",
+        object_id=request.path[:200],
+        changes={
+            "code": error.code,
+            "limit": (error.details or {}).get("limit"),
+            "content_length": request.META.get("CONTENT_LENGTH") or "",
+            "client_ip": client_ip(request),
+        },
+    )
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"error": error.as_dict()}, status=error.status)
     back = request.META.get("HTTP_REFERER", "")

@@ -26,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, seconds: float = 60) -> None:
+def _wait_for(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -39,7 +39,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
-def _wait_for_workers(base: str, log: Path, workers: int, seconds: float = 60) -> None:
+def _wait_for_workers(base: str, log: Path, workers: int, seconds: float = 120) -> None:
     """Until every worker has answered once (the first may be up before the others
     have loaded the project): health checks from a few clients at once."""
     from concurrent.futures import ThreadPoolExecutor

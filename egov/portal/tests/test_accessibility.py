@@ -56,6 +56,8 @@ def test_the_portal_pages_pass_wcag_21_aa_at_360_px(citizen, people, places, ver
         f"/nop-truc-tuyen/{version.code}/",
         "/tra-cuu/",
         "/accounts/login/",
+        "/tai-khoan/dang-ky/",
+        "/xac-thuc-chu-ky-so/",
     ):
         _check(visitor, path)
 
@@ -97,6 +99,13 @@ def test_the_portal_pages_pass_wcag_21_aa_at_360_px(citizen, people, places, ver
     _check(c, f"/ca-nhan/ho-so/{dossier.code}/")
     dossier = dossier_services.accept(actor=people.desk_officer, dossier=dossier)
     _check(c, f"/ca-nhan/ho-so/{dossier.code}/")
+    _check(c, "/tai-khoan/ho-so/")
+    _check(c, f"/thanh-toan/{dossier.code}/")  # the pay-online page
+    # The rating form, once the result was handed over.
+    Dossier.objects.filter(pk=dossier.pk).update(status="returned")
+    c.go(f"/ca-nhan/ho-so/{dossier.code}/")
+    expect(c.page.locator("#rating form")).to_be_visible()
+    assert _violations(c.page) == []
 
 
 def test_the_application_can_be_done_with_the_keyboard(citizen, version):

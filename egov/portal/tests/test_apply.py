@@ -233,3 +233,8 @@ def test_a_file_too_large_is_refused_and_nothing_is_kept(people, places, version
     assert response.status_code == 413
     assert "Chưa có gì được lưu".encode() in response.content
     assert not ApplicationFile.objects.filter(application=application).exists()
+    from egov.core.models import AuditEntry
+
+    refused = AuditEntry.objects.get(action="upload.refused")
+    assert refused.actor_id == people.citizen.pk and refused.changes["code"] == "file_too_large"
+    assert refused.changes["limit"] == 100

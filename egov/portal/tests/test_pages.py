@@ -120,3 +120,49 @@ def test_a_reception_supplement_is_answered_from_the_portal(people, places, vers
     # The desk's own action is not the applicant's: 404, not a refusal that tells more.
     other = reverse("portal:action", args=[dossier.code, "record_payment"])
     assert client.post(other, {"version": dossier.version}).status_code == 404
+
+
+def _answers(**changes) -> dict:
+    return {"total_time": "2", "contacts": "1", "bodies": "2", "attitude": "2", **changes}
+
+
+def test_a_rating_is_open_to_the_applicant_once_after_the_return(people, places, version):
+    """Circular 01/2018 art. 13: the applicant rates the returned dossier, once; before
+    the return, twice, or by someone else it is refused, audited, and stores nothing."""
+    from egov.core.models import AuditEntry
+    from egov.directory.tests.factories import ApplicantFactory
+    from egov.portal.models import Rating
+
+    dossier = _submit(people, places, version)
+    client = Client()
+    client.force_login(people.citizen)
+    url = reverse("portal:rate", args=[dossier.code])
+
+    early = client.post(url, _answers())
+    assert early.status_code == 403
+    assert "Chỉ người nộp hồ sơ đánh giá, sau khi đã nhận kết quả." in early.content.decode()
+    assert not Rating.objects.exists()
+
+    type(dossier).objects.filter(pk=dossier.pk).update(status="returned")
+    missing = client.post(url, _answers(attitude=""))
+    assert missing.status_code == 400 and not Rating.objects.exists()
+    assert client.post(url, _answers(comment="Cán bộ nhiệt tình")).status_code == 302
+    rating = Rating.objects.get(dossier=dossier)
+    assert (rating.total_time, rating.contacts, rating.bodies, rating.attitude) == (2, 1, 2, 2)
+    assert rating.comment == "Cán bộ nhiệt tình"
+
+    again = client.post(url, _answers(contacts="0"))
+    assert again.status_code == 409 and "Hồ sơ này đã được đánh giá." in again.content.decode()
+    assert Rating.objects.get(dossier=dossier).contacts == 1
+
+    stranger = Client()
+    stranger.force_login(ApplicantFactory().user)
+    assert stranger.post(url, _answers()).status_code == 404
+
+    refused = AuditEntry.objects.filter(action="portal.rating_refused", object_id=str(dossier.pk))
+    assert sorted(e.changes["code"] for e in refused) == [
+        "rating_answer_required",
+        "rating_exists",
+        "rating_not_open",
+    ]
+    assert AuditEntry.objects.filter(action="portal.dossier_rated").count() == 1

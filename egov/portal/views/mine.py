@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.core import audit
 from egov.core.errors import DomainError
 from egov.dossiers.actions import missing_components, offers
 from egov.dossiers.views.actions import perform
@@ -192,6 +193,12 @@ def rate(request, code: str):
     try:
         services.rate(actor=request.user, dossier=found, data=request.POST)
     except DomainError as error:
+        audit.record(
+            actor=request.user,
+            action="portal.rating_refused",
+            obj=found,
+            changes={"code": error.code},
+        )
         errors = {e["field"]: e for e in (error.details or {}).get("errors", []) if e.get("field")}
         context = _context(
             request,
