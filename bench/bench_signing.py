@@ -32,7 +32,7 @@ def figures(ctx, documents: int = DOCUMENTS) -> list:
         pdfs = [samples.base_pdf() for _ in range(documents)]
         render_seconds = (time.perf_counter() - started) / documents
         personal = pades.Part(samples.signer(pki, "leader"), "Nguyễn Văn An")
-        seal = pades.Part(samples.signer(pki, "seal"), "Ủy ban nhân dân tỉnh Quảng Ninh")
+        seal = pades.Part(samples.signer(pki, "seal"), "Ủy ban nhân dân tỉnh Bắc Kạn")
         started, cpu_started = time.perf_counter(), time.process_time()
         signed = [
             pades.sign(

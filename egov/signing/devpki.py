@@ -29,7 +29,7 @@ UTC = datetime.UTC
 # is broken on purpose, for the negative cases.
 HOLDERS = {
     "leader": ("Nguyễn Văn An", "Chủ tịch", "personal", "good"),
-    "seal": ("Ủy ban nhân dân tỉnh Quảng Ninh", "", "seal", "good"),
+    "seal": ("Ủy ban nhân dân tỉnh Bắc Kạn", "", "seal", "good"),
     "expired": ("Trần Thị Bình", "Phó Chủ tịch", "personal", "expired"),
     "notyet": ("Lê Văn Cường", "Phó Chủ tịch", "personal", "notyet"),
     "revoked": ("Phạm Thị Dung", "Phó Chủ tịch", "personal", "revoked"),
@@ -290,7 +290,7 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
         issuer_name, issuer_key = (
             (other_name, other_key) if state == "untrusted" else (inter_name, inter_key)
         )
-        organisation = "Ủy ban nhân dân tỉnh Quảng Ninh"
+        organisation = "Ủy ban nhân dân tỉnh Bắc Kạn"
         cert = _issue(
             _name(common, organisation, title),
             key,

@@ -33,7 +33,7 @@ def valid(pki: devpki.DevPKI, tsa_url: str) -> bytes:
     return pades.sign(
         base_pdf(),
         personal=pades.Part(signer(pki, "leader"), "Nguyễn Văn An"),
-        seal=pades.Part(signer(pki, "seal"), "Ủy ban nhân dân tỉnh Quảng Ninh"),
+        seal=pades.Part(signer(pki, "seal"), "Ủy ban nhân dân tỉnh Bắc Kạn"),
         trust=trust_of(pki),
         tsa_url=tsa_url,
         signed_at=datetime.datetime.now(datetime.UTC),

@@ -10,11 +10,12 @@ from playwright.sync_api import expect
 
 from egov.dossiers.tests.journeys import ARTIFACTS, browser, person
 from egov.signing import devpki, queries
+from egov.signing.tests import tools
 
 __all__ = ["browser", "person"]  # fixtures of journeys.py
 
 
-def test_sign_download_and_verify(person, committed_db, signing_setup, to_leader, tmp_path):
+def test_sign_download_and_verify(person, committed_db, signing_setup, to_leader, tmp_path, nssdir):
     dossier = to_leader()
     leader = person("agency_leader")
     leader.open(dossier.code)
@@ -45,6 +46,14 @@ def test_sign_download_and_verify(person, committed_db, signing_setup, to_leader
     assert hashlib.sha256(data).hexdigest() == signed.sha256
     path = tmp_path / "ket-qua.pdf"
     path.write_bytes(data)
+    # poppler's pdfsig, an independent implementation, agrees on the file the desk got.
+    checked = tools.pdfsig(path, nssdir)
+    regular = [s for s in checked.signatures if s.name in ("ChuKyCaNhan", "ConDau")]
+    assert [s.signer for s in regular] == ["Nguyễn Văn An", "Ủy ban nhân dân tỉnh Bắc Kạn"]
+    for s in regular:
+        assert s.signature == "Signature is Valid.", checked.output
+        assert s.certificate == "Certificate is Trusted.", checked.output
+    assert checked.signatures[-1].ranges[-1][1] == len(data), checked.output
 
     # Anyone, not logged in.
     context = leader.context.browser.new_context(locale="vi-VN")

@@ -33,7 +33,7 @@ def test_valid_report_in_detail(sample, pki):
     assert report["signatures_count"] == report["valid_signatures_count"] == 2
     officer, seal = report["signatures"]
     assert officer["signer"] == "Nguyễn Văn An" and officer["title"] == "Chủ tịch"
-    assert seal["signer"] == "Ủy ban nhân dân tỉnh Quảng Ninh"
+    assert seal["signer"] == "Ủy ban nhân dân tỉnh Bắc Kạn"
     for s in (officer, seal):
         assert s["level"] == "B-LTA"
         assert s["trusted"] and s["timestamp_valid"] and s["revocation"]["status"] == "good"
@@ -62,7 +62,7 @@ def test_valid_after_the_certificate_expired(authority, pki):
     data = pades.sign(
         samples.base_pdf(),
         personal=pades.Part(samples.signer(pki, "shortlived"), "Vũ Thị Giang"),
-        seal=pades.Part(samples.signer(pki, "seal"), "Ủy ban nhân dân tỉnh Quảng Ninh"),
+        seal=pades.Part(samples.signer(pki, "seal"), "Ủy ban nhân dân tỉnh Bắc Kạn"),
         trust=samples.trust_of(pki),
         tsa_url=authority.tsa_url,
         signed_at=datetime.datetime.now(datetime.UTC),
@@ -100,7 +100,7 @@ def test_pdfsig_valid(tmp_path, nssdir, sample):
     data = sample("valid")
     out = _pdfsig(tmp_path, nssdir, data, "valid")
     regular = [s for s in out.signatures if s.name in ("ChuKyCaNhan", "ConDau")]
-    assert [s.signer for s in regular] == ["Nguyễn Văn An", "Ủy ban nhân dân tỉnh Quảng Ninh"]
+    assert [s.signer for s in regular] == ["Nguyễn Văn An", "Ủy ban nhân dân tỉnh Bắc Kạn"]
     for s in regular:
         assert s.signature == "Signature is Valid.", out.output
         assert s.certificate == "Certificate is Trusted.", out.output
