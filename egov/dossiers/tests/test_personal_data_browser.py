@@ -15,6 +15,12 @@ def reads() -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action="personal_data.read").order_by("id"))
 
 
+def not_searches() -> list[AuditEntry]:
+    """The reads but the searches: the search page asks as the officer types and again
+    on Enter, so how many searches are logged depends on the typing speed."""
+    return [e for e in reads() if e.changes.get("purpose") != "search"]
+
+
 def test_the_desk_looks_up_searches_opens_the_dossier_and_prints_form_01(
     committed_db,
     live_server,
@@ -55,24 +61,23 @@ def test_the_desk_looks_up_searches_opens_the_dossier_and_prints_form_01(
     page.fill("#q", APPLICANT["id_number"])
     page.press("#q", "Enter")
     page.wait_for_load_state()
-    search = reads()[-1]
-    assert search.changes["purpose"] == "search"
+    search = [e for e in reads() if e.changes.get("purpose") == "search"][-1]
     assert search.changes["dossiers"] == [dossier.code]
 
     page.click(f"a.code:has-text('{dossier.code}')")
     page.wait_for_url(f"**/mot-cua/ho-so/{dossier.code}/")
     assert APPLICANT["id_number"] in page.inner_text("main")
-    assert len(reads()) == 3
+    assert len(not_searches()) == 2
 
     with page.context.expect_page() as opened:
         page.click(".form-link a.button:has-text('Giấy tiếp nhận')")
     form = opened.value
     form.wait_for_load_state()
     assert APPLICANT["id_number"] in form.inner_text("body")
-    entries = reads()
-    assert len(entries) == 4 and entries[-1].changes["form"] == "01 html"
+    entries = not_searches()
+    assert len(entries) == 3 and entries[-1].changes["form"] == "01 html"
     pdf = form.request.get(f"{live_server.url}/ho-so/{dossier.code}/mau/01/pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert [e.changes.get("form") for e in reads()][-1] == "01 pdf"
-    assert len(reads()) == 5
+    assert len(not_searches()) == 4
     assert violations == []
