@@ -227,3 +227,28 @@ def test_a_wrong_address_is_unavailable_not_not_found(people, registries, settin
     settings.EGOV_POPULATION_URL = registries.url + "/sai-duong-dan"
     error = refused(services.look_up_person, actor=people.citizen, id_number=LAN)
     assert (error.code, error.details["status"]) == ("registry_unavailable", 404)
+
+
+def test_a_cached_look_up_reads_the_profile_and_the_cache_and_writes_its_audit_entry(
+    people, registries, django_assert_num_queries
+):
+    services.look_up_person(actor=people.citizen, id_number=LAN)  # asks, caches, audits
+    # The account's number (1), the database cache (1), the audit entry: the chain head's
+    # next number, the entry, the head's new hash (3).
+    with django_assert_num_queries(5):
+        services.look_up_person(actor=people.citizen, id_number=LAN)
+    assert len(registries.recorder.items()) == 1
+
+
+def test_a_slow_registry_within_the_timeout_answers_and_beyond_it_times_out(
+    people, registries, settings
+):
+    settings.EGOV_REGISTRY_TIMEOUT_SECONDS = 2
+    settings.EGOV_REGISTRY_CACHE_SECONDS = 0
+    registries.control(mode="slow", delay_seconds=0.2, count=1)
+    assert services.look_up_person(actor=people.citizen, id_number=LAN).full_name
+    settings.EGOV_REGISTRY_TIMEOUT_SECONDS = 0.5
+    registries.control(mode="slow", delay_seconds=3, count=1)
+    error = refused(services.look_up_person, actor=people.citizen, id_number=LAN)
+    assert error.code == "registry_timeout"
+    assert [e.changes["outcome"] for e in lookups()] == ["found", "registry_timeout"]

@@ -4,6 +4,8 @@ fake registries over HTTP."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -127,3 +129,16 @@ def test_the_button_and_the_notice_in_english(client, people, places, version, r
     text = page.content.decode()
     assert "Get the details from the population database" in text
     assert "From the national population database" in text and "Permanent residence" in text
+
+
+def test_an_account_that_differs_from_the_registry_is_warned(client, places, version, registries):
+    account = ApplicantFactory(
+        user__full_name="Nông Văn Minh",
+        id_number="006085006789",  # in the fake's demo population
+        date_of_birth=datetime.date(1985, 9, 3),  # the registry says 02/09/1985
+    ).user
+    application = _started(account, places, version)
+    client.force_login(account)
+    page = client.post(_step(application), {"go": "registry", "address": "", "phone": ""})
+    text = page.content.decode()
+    assert 'id="registry-differs"' in text and "02/09/1985" in text
