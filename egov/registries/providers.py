@@ -20,6 +20,7 @@ import datetime
 import http.client
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from egov.core.context import current_request_id
+from egov.core.errors import DomainError
 from egov.registries import errors
 from egov.registries.errors import BUSINESS, POPULATION
 
@@ -107,7 +109,22 @@ class _JsonOverHttp:
         self.timeout = timeout
 
     def post(self, path: str, body: dict[str, str]) -> dict[str, Any] | None:
-        """The answer's JSON; None when the registry says it has no such record."""
+        """The answer's JSON; None when the registry says it has no such record. Every
+        call is logged (registry, route, outcome, milliseconds; never the number)."""
+        started = time.monotonic()
+        outcome = "error"
+        try:
+            data = self._exchange(path, body)
+            outcome = "found" if data is not None else "not found"
+            return data
+        except DomainError as error:
+            outcome = error.code
+            raise
+        finally:
+            elapsed = (time.monotonic() - started) * 1000
+            log.info("registry %s %s: %s in %.0f ms", self.registry, path, outcome, elapsed)
+
+    def _exchange(self, path: str, body: dict[str, str]) -> dict[str, Any] | None:
         request = urllib.request.Request(
             self.url + path,
             data=json.dumps(body).encode(),

@@ -252,3 +252,15 @@ def test_a_slow_registry_within_the_timeout_answers_and_beyond_it_times_out(
     error = refused(services.look_up_person, actor=people.citizen, id_number=LAN)
     assert error.code == "registry_timeout"
     assert [e.changes["outcome"] for e in lookups()] == ["found", "registry_timeout"]
+
+
+def test_every_call_is_logged_without_the_number(people, registries, caplog):
+    registries.control(mode="fail", status=503, count=1)
+    with caplog.at_level("INFO", logger="egov.registries"):
+        with pytest.raises(DomainError):
+            services.look_up_person(actor=people.citizen, id_number=LAN)
+        services.look_up_person(actor=people.citizen, id_number=LAN)
+    lines = [r.getMessage() for r in caplog.records if r.name == "egov.registries"]
+    assert any("registry_unavailable in" in line for line in lines)
+    assert any("/dan-cu/tra-cuu: found in" in line for line in lines)
+    assert not any(LAN in line for line in lines)
