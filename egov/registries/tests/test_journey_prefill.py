@@ -1,11 +1,13 @@
 """Browser journey (Playwright + Debian's Chromium against the live server, on a 360 px
 phone screen): the citizen presses "Lấy thông tin từ CSDL dân cư" on the applicant step
 while the registry is down (a clear message, what she typed still there), then again
-once it is back (her permanent address fills the field, which she can still edit)."""
+once it is back (her permanent address fills the field, which she can still edit); both
+pages pass axe-core's WCAG 2.1 AA rules."""
 
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from egov.core.models import AuditEntry
@@ -17,6 +19,14 @@ from egov.registries.tests.fixtures import CITIZEN, registries
 __all__ = ["browser", "registries"]
 
 pytestmark = pytest.mark.usefixtures("committed_db")
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings (as the portal's accessibility test runs it)."""
+    results = Axe().run(page, options=WCAG)
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
 
 
 @pytest.fixture
@@ -64,6 +74,7 @@ def test_the_citizen_fills_her_address_from_the_population_registry(
     expect(page.locator("#registry-notice")).to_contain_text("vẫn được giữ nguyên")
     expect(page.locator("#phone")).to_have_value("0987654321")
     page.screenshot(path=str(ARTIFACTS / "registries-prefill-01-unavailable.png"), full_page=True)
+    assert violations(page) == []
 
     # Back: her permanent address fills the field; her phone stays; she edits the address.
     registries.control(mode="ok")
@@ -76,6 +87,7 @@ def test_the_citizen_fills_her_address_from_the_population_registry(
     expect(page.locator("#address")).to_have_value(CITIZEN["ThuongTru"])
     expect(page.locator("#phone")).to_have_value("0987654321")
     page.screenshot(path=str(ARTIFACTS / "registries-prefill-02-filled.png"), full_page=True)
+    assert violations(page) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 362, f"the page scrolls sideways at 360 px ({width} px)"
     page.fill("#address", CITIZEN["ThuongTru"] + " (nhà số 7)")
