@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "egov.signing",
     "egov.portal",
     "egov.notifications",
+    "egov.registries",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # National single sign-on (OpenID Connect) and applicants' local accounts (docs/portal-accounts.md).
 from egov.portal.sso_settings import *  # noqa: E402, F403
+from egov.registries.settings import *  # noqa: E402, F403
 
 AUTHENTICATION_BACKENDS += PORTAL_AUTHENTICATION_BACKENDS  # noqa: F405
 LOGIN_URL = "login"

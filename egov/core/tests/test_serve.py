@@ -53,6 +53,8 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
         EGOV_EMAIL_PORT=str(_free_port()),
         EGOV_SMS_URL=f"http://127.0.0.1:{_free_port()}/messages",
         EGOV_PAYMENT_URL=f"http://127.0.0.1:{_free_port()}",
+        EGOV_POPULATION_URL=(registries := f"http://127.0.0.1:{_free_port()}"),
+        EGOV_BUSINESS_URL=registries,
     )
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],
@@ -107,6 +109,8 @@ def test_serve_runs_web_and_workers_and_a_desk_officer_logs_in(committed_db, peo
             assert sms.status == 200
         with urllib.request.urlopen(env["EGOV_PAYMENT_URL"] + "/control", timeout=10) as fake:
             assert fake.status == 200  # the fake payment platform
+        with urllib.request.urlopen(registries + "/received", timeout=10) as fake:
+            assert fake.status == 200  # the fake registries (egov.registries)
     finally:
         serve.send_signal(signal.SIGINT)
         out, _ = serve.communicate(timeout=30)

@@ -26,6 +26,7 @@ from egov.dossiers import rules, services
 from egov.dossiers.services import staging
 from egov.dossiers.views.common import officer_required, reception_form_number
 from egov.dossiers.webforms import SERVICE_FIELDS, ReceptionForm, checklist_from
+from egov.registries import desk as registry_desk
 
 MAX_OPTIONS = 300
 
@@ -135,8 +136,9 @@ def _typed_applicant(form) -> dict:
     }
 
 
-# Posts of the form that receive nothing: load the checklist, look the applicant up.
-STEPS = ("load", "lookup")
+# Posts of the form that receive nothing: load the checklist, look the applicant up
+# (their account; the population registry: egov.registries.desk).
+STEPS = ("load", "lookup", registry_desk.STEP)
 
 
 def _counter_lookup(request) -> tuple[ReceptionForm, DomainError | None]:
@@ -189,6 +191,8 @@ def reception(request):
         kept = staging.staged(actor=request.user, data=request.POST, components=components)
         if request.POST.get("step") == "lookup":
             form, error = _counter_lookup(request)
+        elif request.POST.get("step") == registry_desk.STEP:
+            form, error = registry_desk.fill_reception(request)
         elif request.POST.get("step") != "load":
             form_ok = form.is_valid()
             outcome = request.POST.get("outcome", "complete")

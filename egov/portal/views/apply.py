@@ -21,6 +21,7 @@ from egov.core.errors import DomainError
 from egov.portal import queries, rules, services
 from egov.portal.models import Application
 from egov.portal.views.common import applicant_required, take_pending
+from egov.registries import portal as registry_prefill
 from egov.workdays import services as workdays
 
 STEP_TITLES = {
@@ -132,6 +133,15 @@ def apply(request, pk, step: str):
         application.refresh_from_db()
     if request.method == "POST":
         go = request.POST.get("go", "next")
+        if step == "nguoi-nop" and go == registry_prefill.GO:  # "Lấy thông tin từ CSDL"
+            lookup = registry_prefill.fill_applicant(
+                actor=request.user, application=application, typed=request.POST
+            )
+            application.refresh_from_db()
+            context = _context(request, application, version, step, [], {})
+            return render(
+                request, "portal/apply.html", {**context, "lookup": lookup}, status=lookup.status
+            )
         if step in ("nguoi-nop", "thong-tin"):
             errors = services.save(
                 actor=request.user, application=application, step=step, data=request.POST

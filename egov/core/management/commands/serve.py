@@ -1,7 +1,8 @@
 """Start the whole platform on one machine: the web server (gunicorn), the task
 worker, the outbox relay and, while e-mail and SMS go to loopback addresses, the local
 catchers (fakes/smtp.py: e-mails land in var/mail/; fakes/sms.py) and, while
-EGOV_PAYMENT_URL is on loopback, the fake payment platform (fakes/payment.py), until
+EGOV_PAYMENT_URL is on loopback, the fake payment platform (fakes/payment.py) and,
+while EGOV_POPULATION_URL / EGOV_BUSINESS_URL are, the fake registries, until
 Ctrl-C.
 Used by `make run`. It also does the housekeeping: expired Idempotency-Key records
 are deleted at start and then every ``EGOV_HOUSEKEEPING_SECONDS`` (on several
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.registries import serving as registries_serving
 from egov.signing import conf as signing_conf
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -50,6 +52,12 @@ class Command(BaseCommand):
             choices=["auto", "yes", "no"],
             default=os.environ.get("EGOV_PAYMENT_FAKE", "auto"),
             help="auto: the fake payment platform when EGOV_PAYMENT_URL is on loopback",
+        )
+        parser.add_argument(
+            "--registries",
+            choices=["auto", "yes", "no"],
+            default=os.environ.get("EGOV_REGISTRY_FAKE", "auto"),
+            help="auto: the fake population/business registries when their URL is on loopback",
         )
         parser.add_argument(
             "--housekeeping-seconds",
@@ -140,6 +148,8 @@ class Command(BaseCommand):
                 "--quiet",
             ]
         commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
+        registries = registries_serving.fake_commands(python, options["registries"])
+        commands.update(registries)  # fakes/registries.py (egov.registries)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
@@ -159,6 +169,8 @@ class Command(BaseCommand):
                 f"Online payments go to the fake payment platform at {settings.EGOV_PAYMENT_URL}"
                 " (GET /received, POST /control: docs/payments.md)\n"
             )
+        if registries:
+            self.stdout.write(registries_serving.banner())
         if "sso" in commands:
             from fakes.oidc.identities import logins_text
 
