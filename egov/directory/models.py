@@ -155,6 +155,12 @@ class User(AbstractUser):
     def requires_second_factor(self) -> bool:
         return self.is_superuser or bool(self.role_set & ADMIN_ROLES)
 
+    @property
+    def is_province_admin(self) -> bool:
+        """The platform operator or a province administrator: configures what the whole
+        province shares (the signing trust, for one)."""
+        return self.is_superuser or Role.PROVINCE_ADMIN in self.role_set
+
 
 class Officer(models.Model):
     """Officer ("cán bộ, công chức, viên chức"): an account working for one agency."""

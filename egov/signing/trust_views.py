@@ -106,7 +106,7 @@ ACTIONS = {
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def trust_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not request.user.is_province_admin:
         raise PermissionDenied
     status, error, form = 200, None, request.POST.get("form", "")
     if request.method == "POST":

@@ -21,9 +21,9 @@ from egov.signing.trust import Trust
 
 
 def _require_admin(actor: Any) -> None:
-    """The province administrator (a superuser), or ``None``: an operator's management
-    command (``signing_dev_pki --install``), audited as the system."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    """The province administrator (or the platform's superuser), or ``None``: an
+    operator's management command (``signing_dev_pki --install``), audited as the system."""
+    if actor is not None and not getattr(actor, "is_province_admin", False):
         from egov.core.errors import NotPermitted
 
         raise NotPermitted("signing.configure")

@@ -50,6 +50,12 @@ def test_only_the_administrator_enters(client, people):
     client.force_login(people.agency_leader)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"form": "crl"}).status_code == 403
+    # The province administrator (a role, not a superuser), after the second factor.
+    device = TOTPDevice.objects.create(user=people.province_admin, name="app", confirmed=True)
+    client.force_login(people.province_admin)
+    verify_with_device(client, device)
+    page = client.get(URL)
+    assert page.status_code == 200 and 'href="/mot-cua/ky-so/cau-hinh/"' in page.content.decode()
 
 
 def test_roots_crls_and_a_credential_configured_then_withdrawn(admin_client, pki, people):
