@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The busiest routes first: Django tries the patterns in order.
     path("api/v1/", include("egov.dossiers.api_urls")),
+    path("", include("egov.gateway.urls")),  # the gateway's proxy: machine-to-machine calls
     path("api/v1/", include("egov.core.api_urls")),
     path("api/v1/", include("egov.directory.api_urls")),
     path("api/v1/", include("egov.workdays.api_urls")),

@@ -1,0 +1,2 @@
+def monitor_page(request):  # placeholder until the monitor commit
+    raise NotImplementedError
