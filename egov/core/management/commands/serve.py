@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.gateway import demo as gateway_demo
 from egov.signing import conf as signing_conf
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -140,6 +141,7 @@ class Command(BaseCommand):
                 "--quiet",
             ]
         commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
+        commands.update(gateway_demo.fake_commands(python))  # fakes/provider.py (egov.gateway)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
