@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("egov.workdays.api_urls")),
     path("api/v1/", include("egov.catalog.api_urls")),
     path("api/v1/", include("egov.signing.api_urls")),
+    path("api/v1/", include("egov.gateway.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
     path("", include("egov.payments.urls")),
