@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from egov.gateway import breaker, ratelimit, tokens, upstream
+from egov.gateway import breaker, ratelimit, registry_cache, tokens, upstream
 from egov.gateway.exchanges import record_exchange
 from egov.gateway.models import AccessRight, Service
 
@@ -162,7 +162,7 @@ def _authenticate(request) -> str:
     return client
 
 
-def _service(client: str, provider: str, code: str) -> Service:
+def _lookup(client: str, provider: str, code: str) -> tuple[Service | None, bool]:
     right = AccessRight.objects.filter(
         service=OuterRef("pk"), client__identifier=client, client__is_active=True
     )
@@ -170,9 +170,15 @@ def _service(client: str, provider: str, code: str) -> Service:
         Service.objects.filter(
             provider__identifier=provider, code=code, is_active=True, provider__is_active=True
         )
+        .only("id", "code", "base_url", "provider_id")
         .annotate(allowed=Exists(right))
         .first()
     )
+    return service, bool(service is not None and service.allowed)
+
+
+def _service(client: str, provider: str, code: str) -> Service:
+    service, allowed = registry_cache.resolve(client, provider, code, _lookup)
     if service is None:
         raise Refusal(
             404,
@@ -181,7 +187,7 @@ def _service(client: str, provider: str, code: str) -> Service:
             "No such service in the gateway's registry.",
             {"service": f"{provider}/{code}"},
         )
-    if not service.allowed:
+    if not allowed:
         raise Refusal(
             403,
             "Server.ClientProxy.AccessDenied",

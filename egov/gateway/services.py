@@ -11,8 +11,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from egov.core import audit
-from egov.gateway import rules
+from egov.gateway import registry_cache, rules
 from egov.gateway.models import AccessRight, ClientSecret, Member, Service, Subsystem
+
+
+def _changed() -> None:
+    """This process's cached view of the registry is dropped when the change commits."""
+    transaction.on_commit(registry_cache.clear)
 
 
 def _before(obj: models.Model) -> dict[str, Any]:
@@ -27,6 +32,7 @@ def _write(*, actor: Any, obj: models.Model, name: str) -> models.Model:
     the fields that changed."""
     before = _before(obj)
     obj.save()
+    _changed()
     after = audit.snapshot(obj)
     action = f"gateway.{name}.{'changed' if before else 'created'}"
     audit.record(actor=actor, action=action, obj=obj, changes=audit.diff(before, after))
@@ -106,6 +112,7 @@ def grant_access(*, actor: Any, client: Subsystem, service: Service) -> AccessRi
     """Allow ``client`` to call ``service`` (nothing changes if it already may)."""
     right, created = AccessRight.objects.get_or_create(client=client, service=service)
     if created:
+        _changed()
         audit.record(
             actor=actor,
             action="gateway.access.granted",
@@ -127,6 +134,7 @@ def revoke_access(*, actor: Any, right: AccessRight) -> None:
         changes=changes,
     )
     right.delete()
+    _changed()
 
 
 @transaction.atomic
@@ -145,6 +153,7 @@ def remove_entry(*, actor: Any, obj: Member | Subsystem | Service) -> None:
         changes={"before": audit.snapshot(obj)},
     )
     obj.delete()
+    _changed()
 
 
 @transaction.atomic

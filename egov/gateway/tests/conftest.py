@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov.gateway import ratelimit
+from egov.gateway import ratelimit, registry_cache
 from egov.gateway.tests.factories import registry
 from fakes.provider import Provider
 
@@ -23,3 +23,11 @@ def reg(db, provider, settings):
     settings.EGOV_GATEWAY_RATE_BURST = 1000
     ratelimit.buckets().clear()
     return registry(base_url=provider.url + "/api/")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry_cache():
+    """Rolled-back tests reuse the same identifiers: forget what earlier tests cached."""
+    registry_cache.clear()
+    yield
+    registry_cache.clear()

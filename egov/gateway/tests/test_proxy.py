@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from egov.gateway import services
 from egov.gateway.models import Exchange
 from egov.gateway.tests.factories import registry
 from egov.gateway.tests.helpers import call, token
@@ -189,12 +190,20 @@ def test_a_request_over_the_limit_is_refused_before_reading_it(client, provider,
     assert call(client, reg, "POST", data=b"x" * 1000, content_type="text/plain").status_code == 200
 
 
-def test_an_answer_over_the_limit_is_refused_or_cut(client, provider, reg, settings):
+def _rebase(reg, url, capture) -> None:
+    """Move the service, as the admin would; the cached registry is dropped at commit."""
+    reg.service.base_url = url
+    with capture(execute=True):
+        services.save_service(actor=None, service=reg.service)
+
+
+def test_an_answer_over_the_limit_is_refused_or_cut(
+    client, provider, reg, settings, django_capture_on_commit_callbacks
+):
     settings.EGOV_GATEWAY_MAX_RESPONSE_BYTES = 100_000
     announced = call(client, reg, path="/../large?bytes=100001")
     _refused(announced, 400, "Client.BadRequest")  # no climbing out of the base URL
-    reg.service.base_url = provider.url + "/"
-    reg.service.save()
+    _rebase(reg, provider.url + "/", django_capture_on_commit_callbacks)
     _refused(
         call(client, reg, path="/large?bytes=100001"), 502, "Server.ServerProxy.ResponseTooLarge"
     )
@@ -218,9 +227,8 @@ def test_a_hanging_provider_gives_a_timeout_in_bounded_time(client, provider, re
     provider.faults.set("ok")
 
 
-def test_large_bodies_stream_both_ways(client, provider, reg):
-    reg.service.base_url = provider.url + "/"
-    reg.service.save()
+def test_large_bodies_stream_both_ways(client, provider, reg, django_capture_on_commit_callbacks):
+    _rebase(reg, provider.url + "/", django_capture_on_commit_callbacks)
     body = bytes(range(256)) * (12 * 1024)  # 3 MB, over the 2.5 MB of ordinary forms
     issued = token(client, reg)
     answer = call(
@@ -237,3 +245,13 @@ def test_large_bodies_stream_both_ways(client, provider, reg):
     assert provider.received()[-1]["sha256"] == _hash(body) == answer["X-Road-Request-Hash"]
     down = call(client, reg, path="/large?bytes=5000000", bearer=issued)
     assert down.streaming and len(down.body) == 5_000_000
+
+
+def test_a_revoked_right_is_denied_once_the_change_commits(
+    client, provider, reg, django_capture_on_commit_callbacks
+):
+    issued = token(client, reg)
+    assert call(client, reg, bearer=issued).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_access(actor=None, right=reg.client.rights.get())
+    _refused(call(client, reg, bearer=issued), 403, "Server.ClientProxy.AccessDenied")
