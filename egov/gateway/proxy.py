@@ -339,7 +339,7 @@ def proxy(request, instance, member_class, member_code, subsystem, service, path
         _rate_limit(client)
         found = _service(client, provider, service)
         body = _body(request, request.method in IDEMPOTENT)
-        if body is not None and isinstance(body, upstream.BufferedBody):
+        if isinstance(body, upstream.BufferedBody):
             call.request_hash = body.hash()
         admitted, seen, wait = breaker.admit(provider)
         if not admitted:
