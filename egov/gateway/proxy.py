@@ -20,11 +20,17 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-import requests
+import urllib3
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 
 from egov.gateway import breaker, ratelimit, registry_cache, tokens, upstream
 from egov.gateway.exchanges import record_exchange
@@ -260,29 +266,38 @@ def _headers(request, client: str, message_id: str) -> dict[str, str]:
     return headers
 
 
-def _send(method: str, url: str, headers: dict, body, retries: int) -> requests.Response:
+def _send(method: str, url: str, headers: dict, body, retries: int):
     """The provider's answer (headers read, body not yet), after at most ``retries``
     retries on connection errors and 502/503/504."""
     data = body.data if isinstance(body, upstream.BufferedBody) else body
-    timeout = (
-        settings.EGOV_GATEWAY_CONNECT_TIMEOUT_MS / 1000,
-        settings.EGOV_GATEWAY_READ_TIMEOUT_MS / 1000,
+    if isinstance(body, upstream.RequestBody):
+        headers["Content-Length"] = str(body.len)
+    timeout = urllib3.Timeout(
+        connect=settings.EGOV_GATEWAY_CONNECT_TIMEOUT_MS / 1000,
+        read=settings.EGOV_GATEWAY_READ_TIMEOUT_MS / 1000,
     )
     for attempt in range(retries + 1):
         last = attempt == retries
         try:
-            answer = upstream.session().request(
+            answer = upstream.pool().request(
                 method,
                 url,
+                body=data,
                 headers=headers,
-                data=data,
-                stream=True,
+                preload_content=False,
+                redirect=False,
+                retries=False,
                 timeout=timeout,
-                allow_redirects=False,
             )
-        except requests.exceptions.ConnectionError as error:
-            # A connect timeout is a connection error too; a read timeout is not.
-            if isinstance(error, requests.exceptions.ConnectTimeout) and last:
+        except ReadTimeoutError as error:
+            raise _timeout(error) from error  # the provider may still be working: no retry
+        except (HTTPError, OSError) as error:
+            # Refused, reset, closed without an answer, or no connection in time.
+            if (
+                last
+                and isinstance(error, ConnectTimeoutError)
+                and not isinstance(error, NewConnectionError)
+            ):
                 raise _timeout(error) from error
             if last:
                 raise Refusal(
@@ -292,12 +307,11 @@ def _send(method: str, url: str, headers: dict, body, retries: int) -> requests.
                     "Could not reach the provider's system.",
                     {"error": type(error).__name__, "attempts": attempt + 1},
                 ) from error
-        except requests.exceptions.Timeout as error:
-            raise _timeout(error) from error
         else:
-            if answer.status_code not in RETRY_STATUSES or last:
+            if answer.status not in RETRY_STATUSES or last:
                 return answer
-            answer.close()
+            answer.drain_conn()
+            answer.release_conn()
         upstream.pause(attempt + 1)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -361,7 +375,7 @@ def proxy(request, instance, member_class, member_code, subsystem, service, path
         finally:
             if isinstance(body, upstream.RequestBody):
                 call.request_hash = body.hash()
-        if answer.status_code >= 500:
+        if answer.status >= 500:
             breaker.failed(provider)
         else:
             breaker.succeeded(provider, seen)
@@ -373,12 +387,13 @@ def proxy(request, instance, member_class, member_code, subsystem, service, path
         return answer
 
 
-def _relay(call: Call, answer: requests.Response) -> StreamingHttpResponse:
+def _relay(call: Call, answer: urllib3.BaseHTTPResponse) -> StreamingHttpResponse:
     call.latency_ms = (time.perf_counter() - call.started) * 1000
     limit = settings.EGOV_GATEWAY_MAX_RESPONSE_BYTES
     length = answer.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > limit:
         answer.close()
+        answer.release_conn()
         raise Refusal(
             502,
             "Server.ServerProxy.ResponseTooLarge",
@@ -386,7 +401,7 @@ def _relay(call: Call, answer: requests.Response) -> StreamingHttpResponse:
             "The provider's answer is over the gateway's limit.",
             {"limit": limit, "length": int(length)},
         )
-    status = answer.status_code
+    status = answer.status
 
     def finish(error_type: str, response_hash: str) -> None:
         call.record(status=status, error_type=error_type, response_hash=response_hash)
@@ -395,7 +410,7 @@ def _relay(call: Call, answer: requests.Response) -> StreamingHttpResponse:
     response = StreamingHttpResponse(relay, status=status)
     if "Content-Type" not in answer.headers:
         del response["Content-Type"]  # not Django's text/html default
-    for name, value in answer.headers.items():
+    for name, value in answer.headers.itermerged():
         if name.lower() not in RESPONSE_DROPPED:
             response[name] = value
     response["X-Road-Id"] = call.message_id
