@@ -143,3 +143,21 @@ def test_the_auditor_reads_but_does_not_change(client, people):
     assert answer.status_code == 403
     client.force_login(people.desk_officer)
     assert client.get("/admin/gateway/service/").status_code in (302, 403)
+
+
+def test_the_admin_refuses_to_delete_a_member_in_use(client, people):
+    reg = registry()
+    login_verified(client, people.province_admin)
+    member = reg.client.member
+    answer = client.post(f"/admin/gateway/member/{member.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 200  # the confirmation page again, listing what protects it
+    assert Member.objects.filter(pk=member.pk).exists()
+    assert "MOTCUA" in answer.content.decode()
+    assert not AuditEntry.objects.filter(action="gateway.member.deleted").exists()
+    # A service without dependants is deleted, and audited.
+    service = reg.service
+    answer = client.post(f"/admin/gateway/service/{service.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 302
+    assert not Service.objects.filter(pk=service.pk).exists()
+    entry = AuditEntry.objects.get(action="gateway.service.deleted")
+    assert entry.changes["before"]["code"] == "echo"
