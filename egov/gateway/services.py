@@ -192,3 +192,24 @@ def revoke_secret(*, actor: Any, secret: ClientSecret) -> ClientSecret:
         changes={"subsystem": secret.subsystem.identifier, "hint": secret.hint},
     )
     return secret
+
+
+def purge_exchanges(*, actor: Any, before) -> int:
+    """Delete the monitor's exchange rows older than ``before`` (the signed message log,
+    not these rows, is the record of what was exchanged), in batches; one audit entry."""
+    from egov.gateway.models import Exchange
+
+    deleted = 0
+    while True:
+        ids = list(Exchange.objects.filter(at__lt=before).values_list("id", flat=True)[:5000])
+        if not ids:
+            break
+        deleted += Exchange.objects.filter(id__in=ids).delete()[0]
+    if deleted:
+        audit.record(
+            actor=actor,
+            action="gateway.exchanges.purged",
+            object_type="gateway.exchange",
+            changes={"before": before, "deleted": deleted},
+        )
+    return deleted

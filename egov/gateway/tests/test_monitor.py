@@ -147,3 +147,21 @@ def test_proxied_calls_show_on_the_monitor(client, people, provider, reg):
     (row,) = data["providers"]
     assert (row["calls"], row["errors"], row["delivered"], row["error_rate"]) == (2, 1, 1, 0.5)
     assert row["p50_ms"] > 0
+
+
+def test_old_exchanges_are_purged_with_one_audit_entry(db):
+    import io
+
+    from django.core.management import call_command
+
+    from egov.core.models import AuditEntry
+
+    reg = registry()
+    _record(reg, 1.0)
+    Exchange.objects.update(at=timezone.now() - timedelta(days=31))
+    _record(reg, 2.0)
+    out = io.StringIO()
+    call_command("purge_gateway_exchanges", stdout=out)
+    assert "1 gateway exchanges" in out.getvalue()
+    assert list(Exchange.objects.values_list("latency_ms", flat=True)) == [2.0]
+    assert AuditEntry.objects.get(action="gateway.exchanges.purged").changes["deleted"] == 1
