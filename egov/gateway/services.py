@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from egov.core import audit
 from egov.gateway import registry_cache, rules
-from egov.gateway.models import AccessRight, ClientSecret, Member, Service, Subsystem
+from egov.gateway.models import (
+    AccessRight,
+    ClientSecret,
+    Exchange,
+    Member,
+    Service,
+    Subsystem,
+)
 
 
 def _changed() -> None:
@@ -197,8 +204,6 @@ def revoke_secret(*, actor: Any, secret: ClientSecret) -> ClientSecret:
 def purge_exchanges(*, actor: Any, before) -> int:
     """Delete the monitor's exchange rows older than ``before`` (the signed message log,
     not these rows, is the record of what was exchanged), in batches; one audit entry."""
-    from egov.gateway.models import Exchange
-
     deleted = 0
     while True:
         ids = list(Exchange.objects.filter(at__lt=before).values_list("id", flat=True)[:5000])

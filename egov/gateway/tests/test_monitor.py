@@ -165,3 +165,12 @@ def test_old_exchanges_are_purged_with_one_audit_entry(db):
     assert "1 gateway exchanges" in out.getvalue()
     assert list(Exchange.objects.values_list("latency_ms", flat=True)) == [2.0]
     assert AuditEntry.objects.get(action="gateway.exchanges.purged").changes["deleted"] == 1
+
+
+def test_the_page_in_english(client, people, settings):
+    registry()
+    client.force_login(people.auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/gateway/giam-sat/").content.decode()
+    assert "Data-sharing gateway monitor (LGSP)" in html
+    assert "Provider systems" in html and "Closed" in html and "Oldest pending event" in html
