@@ -255,3 +255,30 @@ def test_a_revoked_right_is_denied_once_the_change_commits(
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke_access(actor=None, right=reg.client.rights.get())
     _refused(call(client, reg, bearer=issued), 403, "Server.ClientProxy.AccessDenied")
+
+
+def test_a_provider_s_429_is_passed_through_and_is_no_failure(client, provider, reg, settings):
+    settings.EGOV_GATEWAY_BREAKER_FAILURES = 1
+    issued = token(client, reg)
+    provider.faults.set("throttle", count=1)
+    answer = call(client, reg, bearer=issued)
+    assert answer.status_code == 429 and answer["Retry-After"] == "1"
+    assert "X-Road-Error" not in answer  # the provider's own answer
+    assert len(provider.received()) == 1  # not retried
+    assert call(client, reg, bearer=issued).status_code == 200  # the circuit stayed closed
+
+
+def test_a_slow_provider_past_the_read_timeout_is_a_timeout(client, provider, reg, settings):
+    settings.EGOV_GATEWAY_READ_TIMEOUT_MS = 200
+    provider.faults.set("slow", delay_seconds=1, count=1)
+    _refused(call(client, reg), 504, "Server.ServerProxy.Timeout")
+    provider.faults.set("slow", delay_seconds=0.05, count=1)
+    assert call(client, reg).status_code == 200  # within the timeout
+
+
+def test_head_and_options_go_through(client, provider, reg):
+    issued = token(client, reg)
+    head = call(client, reg, "HEAD", bearer=issued)
+    assert head.status_code == 200 and head.body == b""
+    assert call(client, reg, "OPTIONS", bearer=issued).status_code == 200
+    assert [r["method"] for r in provider.received()] == ["HEAD", "OPTIONS"]
