@@ -102,7 +102,6 @@ class Call:
     path: str
     started: float = field(default_factory=time.perf_counter)
     request_hash: str = EMPTY_HASH
-    status: int = 0
     latency_ms: float = 0.0
 
     def record(self, *, status: int, error_type: str = "", response_hash: str = "") -> None:
@@ -355,10 +354,10 @@ def proxy(request, instance, member_class, member_code, subsystem, service, path
         body = _body(request, request.method in IDEMPOTENT)
         if isinstance(body, upstream.BufferedBody):
             call.request_hash = body.hash()
+        url = _target(found, path, request.META.get("QUERY_STRING", ""))
         admitted, seen, wait = breaker.admit(provider)
         if not admitted:
             raise _circuit_open(provider, wait)
-        url = _target(found, path, request.META.get("QUERY_STRING", ""))
         retries = settings.EGOV_GATEWAY_RETRIES
         replayable = request.method in IDEMPOTENT and not isinstance(body, upstream.RequestBody)
         try:
