@@ -15,6 +15,7 @@ run: install messages
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_catalog
 	$(BIN)/python manage.py load_demo_dossiers
+	$(BIN)/python manage.py gateway_demo
 	$(BIN)/python manage.py signing_dev_pki --install --if-missing
 	$(BIN)/python manage.py serve
 

@@ -18,11 +18,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The busiest routes first: Django tries the patterns in order.
     path("api/v1/", include("egov.dossiers.api_urls")),
+    path("", include("egov.gateway.urls")),  # the gateway's proxy: machine-to-machine calls
     path("api/v1/", include("egov.core.api_urls")),
     path("api/v1/", include("egov.directory.api_urls")),
     path("api/v1/", include("egov.workdays.api_urls")),
     path("api/v1/", include("egov.catalog.api_urls")),
     path("api/v1/", include("egov.signing.api_urls")),
+    path("api/v1/", include("egov.gateway.api_urls")),
     path("", include("egov.workdays.urls")),
     path("", include("egov.catalog.urls")),
     path("", include("egov.payments.urls")),

@@ -27,6 +27,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from egov.core.errors import DomainError
 
 API_PREFIX = "/api/"
+# The data-sharing gateway streams bodies to providers and limits them itself
+# (EGOV_GATEWAY_MAX_REQUEST_BYTES, docs/gateway.md): nothing here may read or refuse them.
+STREAMED_PREFIX = "/gateway/"
 
 
 def size_text(limit: int, decimal: str = ".") -> str:
@@ -100,6 +103,8 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(STREAMED_PREFIX):
+            return self.get_response(request)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -116,7 +121,7 @@ class UploadLimitMiddleware:
         turns the same errors into its JSON format (``egov.core.api``)."""
         if (
             request.method != "POST"
-            or request.path.startswith(API_PREFIX)
+            or request.path.startswith((API_PREFIX, STREAMED_PREFIX))
             or not request.content_type.startswith("multipart/")
         ):
             return None

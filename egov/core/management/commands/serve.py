@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.gateway import demo as gateway_demo
 from egov.registries import serving as registries_serving
 from egov.signing import conf as signing_conf
 
@@ -150,6 +151,7 @@ class Command(BaseCommand):
         commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
         registries = registries_serving.fake_commands(python, options["registries"])
         commands.update(registries)  # fakes/registries.py (egov.registries)
+        commands.update(gateway_demo.fake_commands(python))  # fakes/provider.py (egov.gateway)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
