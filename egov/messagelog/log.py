@@ -1,0 +1,155 @@
+"""Appending to the message log: one hash-chained record per exchange of the gateway.
+
+``append`` takes the chain head's row lock (``select_for_update``: PostgreSQL makes
+every other appender wait for the commit; SQLite serialises writers anyway, the
+project opens its transactions IMMEDIATE), so that appends from any number of
+processes form one chain: the next seq, ``prev_hash`` = the head's hash, the record,
+the head moved on. Three statements. The text fields are pseudonymised and the bodies
+encrypted before the lock is taken (``crypto``), so the lock is held for the inserts
+only. Like X-Road, the log stops accepting records (``messagelog_unsealed``) while a
+record has waited for its timestamp longer than EGOV_MESSAGELOG_MAX_UNSEALED_SECONDS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from egov.core.errors import DomainError
+from egov.messagelog import conf, crypto
+from egov.messagelog.models import MessageLogHead, MessageRecord
+
+GENESIS = "0" * 64
+
+
+def _body_digest(sealed: bytes | None) -> str | None:
+    return None if sealed is None else hashlib.sha256(bytes(sealed)).hexdigest()
+
+
+def canonical(record: MessageRecord) -> str:
+    """The fields of ``record`` that its hash covers, as canonical JSON (the bodies
+    by the SHA-256 of their ciphertext). Archives store the same fields."""
+    body = {
+        "v": 1,
+        "seq": record.seq,
+        "logged_at": record.logged_at.astimezone(datetime.UTC).isoformat(),
+        "client": record.client,
+        "service": record.service,
+        "message_id": record.message_id,
+        "user": record.user,
+        "method": record.method,
+        "path": record.path,
+        "status": record.status,
+        "latency_ms": record.latency_ms,
+        "request_hash": record.request_hash,
+        "response_hash": record.response_hash,
+        "error_type": record.error_type,
+        "request_body": _body_digest(record.request_body),
+        "response_body": _body_digest(record.response_body),
+        "key_id": record.key_id,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(record: MessageRecord) -> str:
+    """``SHA-256(prev_hash || canonical JSON)`` of ``record``, in hex."""
+    return hashlib.sha256((record.prev_hash + canonical(record)).encode()).hexdigest()
+
+
+def head(*, lock: bool = False) -> MessageLogHead:
+    """The chain head (created at the first use); ``lock``: held until commit."""
+    rows = MessageLogHead.objects.select_for_update() if lock else MessageLogHead.objects
+    found = rows.filter(pk=1).first()
+    if found is None:
+        MessageLogHead.objects.bulk_create([MessageLogHead(pk=1)], ignore_conflicts=True)
+        found = rows.get(pk=1)
+    return found
+
+
+def check_sealed_in_time(current: MessageLogHead, now: datetime.datetime) -> None:
+    """Refuse to log (and so the gateway to exchange) while a record has waited for
+    its timestamp longer than EGOV_MESSAGELOG_MAX_UNSEALED_SECONDS."""
+    limit = conf.max_unsealed_seconds()
+    waiting = current.oldest_unsealed_at
+    if not limit or waiting is None:
+        return
+    if (now - waiting).total_seconds() > limit:
+        raise DomainError(
+            "messagelog_unsealed",
+            "Nhật ký thông điệp chưa được đóng dấu thời gian quá thời hạn cho phép: "
+            "cổng tạm ngừng nhận thông điệp cho đến khi đóng dấu được.",
+            "The message log has not been timestamped for longer than allowed: the "
+            "gateway accepts no messages until it is sealed again.",
+            status=503,
+            details={
+                "oldest_unsealed_at": waiting.isoformat(),
+                "max_unsealed_seconds": limit,
+                "last_seal_error": current.last_seal_error,
+            },
+        )
+
+
+def append(
+    *,
+    client: str,
+    service: str,
+    message_id: str,
+    user_id: str = "",
+    method: str,
+    path: str,
+    status: int,
+    latency_ms: float,
+    request_hash: str,
+    response_hash: str,
+    error_type: str = "",
+    request_body: bytes | str | None = None,
+    response_body: bytes | str | None = None,
+) -> MessageRecord:
+    """Log one exchange of the gateway and return its record (in the caller's
+    transaction, or in its own). Bodies are kept, encrypted, only with
+    EGOV_MESSAGELOG_BODIES. ``DomainError("messagelog_unsealed")`` (503) while the log
+    is refusing: nothing is written."""
+    key = crypto.current()
+    message_id = key.scrub(str(message_id))
+    record = MessageRecord(
+        client=key.scrub(str(client)),
+        service=key.scrub(str(service)),
+        message_id=message_id,
+        user=key.pseudonym(str(user_id)) if user_id else "",
+        method=str(method).upper()[:10],
+        path=key.scrub(str(path)),
+        status=int(status),
+        latency_ms=round(float(latency_ms), 3),
+        request_hash=str(request_hash),
+        response_hash=str(response_hash),
+        error_type=key.scrub(str(error_type)),
+        key_id=key.key_id,
+    )
+    if conf.bodies():
+        if request_body is not None:
+            record.request_body = crypto.seal_body(
+                key, request_body, message_id=message_id, which="request"
+            )
+        if response_body is not None:
+            record.response_body = crypto.seal_body(
+                key, response_body, message_id=message_id, which="response"
+            )
+    with transaction.atomic():
+        current = head(lock=True)
+        # The time is read under the lock, so that the chain's times never go back.
+        record.logged_at = timezone.now()
+        check_sealed_in_time(current, record.logged_at)
+        record.seq = current.last_seq + 1
+        record.prev_hash = current.last_hash
+        record.hash = digest(record)
+        record.save(force_insert=True)
+        changes: dict[str, Any] = {"last_seq": record.seq, "last_hash": record.hash}
+        if current.oldest_unsealed_at is None:
+            changes["oldest_unsealed_at"] = record.logged_at
+        MessageLogHead.objects.filter(pk=1).update(**changes)
+    return record

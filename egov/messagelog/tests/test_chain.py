@@ -1,0 +1,146 @@
+"""Every exchange becomes one hash-chained record; the verifier recomputes the chain
+and names the first changed, deleted or inserted record."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+
+from egov.messagelog import log
+from egov.messagelog.models import MessageLogHead, MessageRecord
+from egov.messagelog.tests.helpers import exchange, exchanges
+from egov.messagelog.verify import verify
+
+
+def _verify_command() -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("messagelog_verify", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _broken() -> str:
+    with pytest.raises(CommandError) as failed:
+        call_command("messagelog_verify", stdout=StringIO(), stderr=StringIO())
+    return str(failed.value)
+
+
+@pytest.mark.django_db
+def test_each_record_chains_to_the_previous_and_the_log_verifies():
+    first, second, third = exchanges(3)
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
+    assert first.prev_hash == log.GENESIS
+    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert third.hash == log.digest(MessageRecord.objects.get(seq=3))  # as stored
+    head = MessageLogHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (3, third.hash)
+    out, _err = _verify_command()
+    assert "records: 3 in the table" in out and "unsealed records: 3" in out
+    assert "OK" in out
+
+
+@pytest.mark.django_db
+def test_an_append_is_three_statements_under_the_head_lock(django_assert_num_queries):
+    exchange(0)  # the head row exists from the first append on
+    # SAVEPOINT, SELECT ... FOR UPDATE (head), INSERT record, UPDATE head, RELEASE.
+    with django_assert_num_queries(5):
+        exchange(1)
+
+
+@pytest.mark.django_db
+def test_a_changed_record_is_named():
+    exchanges(5)
+    MessageRecord.objects.filter(seq=3).update(status=500)
+    message = _broken()
+    assert "record seq 3" in message and "content changed" in message
+    report = verify()
+    assert [p.seq for p in report.problems] == [3]  # reported once, not for each after
+
+
+@pytest.mark.django_db
+def test_a_changed_hash_breaks_the_link_to_the_next_record():
+    exchanges(4)
+    MessageRecord.objects.filter(seq=2).update(hash="f" * 64)
+    problems = verify().problems
+    assert [(p.seq, p.reason.split(":")[0]) for p in problems] == [
+        (2, "content changed"),
+        (3, "prev_hash does not match the previous record"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_deleted_record_is_named():
+    exchanges(5)
+    MessageRecord.objects.filter(seq=2).delete()
+    message = _broken()
+    assert "record seq 3" in message and "record(s) 2-2 missing" in message
+
+
+@pytest.mark.django_db
+def test_a_record_deleted_at_the_end_is_found_by_the_head():
+    exchanges(3)
+    MessageRecord.objects.filter(seq=3).delete()
+    assert "chain head names record 3, the last record found is 2" in _broken()
+
+
+@pytest.mark.django_db
+def test_an_inserted_record_is_named():
+    records = exchanges(3)
+    forged = MessageRecord.objects.get(seq=3)
+    forged.pk, forged.seq, forged.prev_hash = None, 4, records[-1].hash
+    forged.hash = log.digest(forged)  # a well-formed record, but the head never moved
+    forged.save()
+    assert "records inserted or removed at the end" in _broken()
+    # Inserted in the middle: the following records are renumbered to make room.
+    MessageRecord.objects.filter(seq=4).delete()
+    for seq in (3, 2):
+        MessageRecord.objects.filter(seq=seq).update(seq=seq + 1)
+    middle = MessageRecord.objects.get(seq=3)
+    middle.pk, middle.seq, middle.client = None, 2, "VN/GOV/forged"
+    middle.hash = log.digest(middle)
+    middle.save()
+    problems = verify().problems
+    assert problems[0].seq == 3 and "prev_hash" in problems[0].reason
+
+
+@pytest.mark.django_db
+def test_nothing_is_written_for_a_bad_call():
+    exchange(0)
+    with pytest.raises(ValueError):
+        exchange(1, status="not a number")
+    assert MessageRecord.objects.count() == 1
+    assert MessageLogHead.objects.get().last_seq == 1
+    assert verify().ok
+
+
+def test_concurrent_appenders_form_one_chain(committed_db):
+    """Four threads, each with its own database connection (as separate processes
+    would have), append at once."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def appender(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(25):
+                exchange(worker * 100 + n)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=appender, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(MessageRecord.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 101))
+    report = verify()
+    assert report.ok, report.problems
+    assert report.records == 100
+    connection.close()
