@@ -64,11 +64,11 @@ def digest(record: MessageRecord) -> str:
 def head(*, lock: bool = False) -> MessageLogHead:
     """The chain head (created at the first use); ``lock``: held until commit."""
     rows = MessageLogHead.objects.select_for_update() if lock else MessageLogHead.objects
-    found = rows.filter(pk=1).first()
-    if found is None:
+    try:
+        return rows.get(pk=1)
+    except MessageLogHead.DoesNotExist:
         MessageLogHead.objects.bulk_create([MessageLogHead(pk=1)], ignore_conflicts=True)
-        found = rows.get(pk=1)
-    return found
+        return rows.get(pk=1)
 
 
 def check_sealed_in_time(current: MessageLogHead, now: datetime.datetime) -> None:
@@ -147,7 +147,8 @@ def append(
         record.seq = current.last_seq + 1
         record.prev_hash = current.last_hash
         record.hash = digest(record)
-        record.save(force_insert=True)
+        # bulk_create: the same INSERT as save(), with less work around it.
+        MessageRecord.objects.bulk_create([record])
         changes: dict[str, Any] = {"last_seq": record.seq, "last_hash": record.hash}
         if current.oldest_unsealed_at is None:
             changes["oldest_unsealed_at"] = record.logged_at
