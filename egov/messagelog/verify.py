@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from egov.messagelog import archive, conf, timestamps
+from django.db import connection
+
+from egov.messagelog import archive, conf, guards, timestamps
 from egov.messagelog.log import GENESIS, digest, head
 from egov.messagelog.models import MessageArchive, MessageRecord, MessageSeal
 
@@ -47,6 +49,7 @@ class Report:
     archives: int = 0
     unsealed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -197,4 +200,8 @@ def verify() -> Report:
             "table",
         )
     report.unsealed = max(0, walker.seq - walker.sealed_seq)
+    report.warnings = [
+        f"the append-only trigger {name} is missing or disabled"
+        for name in guards.missing(connection)
+    ]
     return report

@@ -29,3 +29,14 @@ def sealing(tsa, settings, tmp_path):
     settings.MESSAGELOG_TSA_CERT = str(tsa.pki.path("tsa.pem"))
     settings.MESSAGELOG_ARCHIVE_DIR = str(tmp_path / "archive")
     return tsa
+
+
+@pytest.fixture
+def unguarded(db):
+    """The append-only triggers dropped for this test (rolled back with it), so that
+    the test can tamper with rows as someone who dropped them would."""
+    from django.db import connection
+
+    from egov.messagelog import guards
+
+    guards.remove(connection)

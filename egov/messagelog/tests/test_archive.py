@@ -108,6 +108,7 @@ def test_a_deleted_archive_file_is_detected(sealing, settings):
     assert problem.where == row.file_name and "unreadable" in problem.reason
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_a_batch_that_does_not_verify_stays_in_the_table(sealing, settings):
     _sealed_batches(settings)
     MessageRecord.objects.filter(seq=6).update(status=500)

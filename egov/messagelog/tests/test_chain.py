@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 
 from egov.messagelog import log
 from egov.messagelog.models import MessageLogHead, MessageRecord
@@ -51,6 +51,7 @@ def test_an_append_is_three_statements_under_the_head_lock(django_assert_num_que
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("unguarded")
 def test_a_changed_record_is_named():
     exchanges(5)
     MessageRecord.objects.filter(seq=3).update(status=500)
@@ -61,6 +62,7 @@ def test_a_changed_record_is_named():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("unguarded")
 def test_a_changed_hash_breaks_the_link_to_the_next_record():
     exchanges(4)
     MessageRecord.objects.filter(seq=2).update(hash="f" * 64)
@@ -87,6 +89,7 @@ def test_a_record_deleted_at_the_end_is_found_by_the_head():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("unguarded")
 def test_an_inserted_record_is_named():
     records = exchanges(3)
     forged = MessageRecord.objects.get(seq=3)
@@ -104,6 +107,26 @@ def test_an_inserted_record_is_named():
     middle.save()
     problems = verify().problems
     assert problems[0].seq == 3 and "prev_hash" in problems[0].reason
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_change_a_record_or_a_seal():
+    exchanges(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        MessageRecord.objects.filter(seq=1).update(status=500)
+    assert MessageRecord.objects.get(seq=1).status == 200
+    assert verify().warnings == []
+
+
+@pytest.mark.django_db
+def test_verify_warns_when_a_trigger_is_gone():
+    from egov.messagelog import guards
+
+    exchanges(1)
+    guards.remove(connection)
+    err = StringIO()
+    call_command("messagelog_verify", stdout=StringIO(), stderr=err)  # the chain is intact
+    assert "messagelog_messagerecord_no_update is missing" in err.getvalue()
 
 
 @pytest.mark.django_db

@@ -62,6 +62,7 @@ def test_nothing_to_seal_asks_the_tsa_nothing(sealing):
     assert sealing.counts["tsa"] == before
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_a_seal_moved_to_another_batch_is_detected(sealing, settings):
     settings.MESSAGELOG_BATCH_SIZE = 5
     exchanges(10)
@@ -74,6 +75,7 @@ def test_a_seal_moved_to_another_batch_is_detected(sealing, settings):
     assert "message imprint is not the batch's digest" in str(failed.value)
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_a_changed_token_is_detected(sealing):
     exchanges(3)
     seal.seal_pending()
@@ -96,6 +98,7 @@ def test_a_token_of_another_tsa_is_not_trusted(sealing, settings, tmp_path):
     assert "not signed by the trusted TSA" in problem.reason
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_a_rewritten_sealed_batch_is_detected_even_with_its_hashes_recomputed(sealing):
     """Someone who can write the table rewrites a sealed record and recomputes every
     hash after it and the head: the chain holds, the seal does not."""

@@ -16,6 +16,8 @@ class Command(BaseCommand):
             f"in {report.archives} file(s); seals: {report.seals}; "
             f"unsealed records: {report.unsealed}"
         )
+        for warning in report.warnings:
+            self.stderr.write(f"WARNING: {warning}")
         if report.problems:
             self.stderr.write(f"MESSAGE LOG BROKEN - {len(report.problems)} problem(s)")
             self.stderr.write(f"first broken: {report.problems[0]}")
