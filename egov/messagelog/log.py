@@ -94,6 +94,13 @@ def check_sealed_in_time(current: MessageLogHead, now: datetime.datetime) -> Non
         )
 
 
+def check_accepting() -> None:
+    """Raise ``messagelog_unsealed`` when ``append`` would refuse, without writing or
+    locking anything: for the proxy to refuse a request before it reaches the
+    provider (X-Road checks before it sends), rather than log nothing afterwards."""
+    check_sealed_in_time(head(), timezone.now())
+
+
 def append(
     *,
     client: str,

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from egov.core.errors import DomainError
-from egov.messagelog import seal, timestamps
+from egov.messagelog import log, seal, timestamps
 from egov.messagelog.models import MessageLogHead, MessageRecord, MessageSeal
 from egov.messagelog.tests.helpers import exchange, exchanges
 from egov.messagelog.verify import verify
@@ -102,8 +102,6 @@ def test_a_token_of_another_tsa_is_not_trusted(sealing, settings, tmp_path):
 def test_a_rewritten_sealed_batch_is_detected_even_with_its_hashes_recomputed(sealing):
     """Someone who can write the table rewrites a sealed record and recomputes every
     hash after it and the head: the chain holds, the seal does not."""
-    from egov.messagelog import log
-
     exchanges(4)
     seal.seal_pending()
     previous = log.GENESIS
@@ -135,6 +133,9 @@ def test_the_log_refuses_after_too_long_without_a_timestamp_then_recovers(sealin
     MessageLogHead.objects.update(
         oldest_unsealed_at=timezone.now() - datetime.timedelta(seconds=3601)
     )
+    with pytest.raises(DomainError) as asked:
+        log.check_accepting()  # what the proxy asks before it forwards a request
+    assert asked.value.code == "messagelog_unsealed"
     with pytest.raises(DomainError) as refused:
         exchange(2)
     assert refused.value.code == "messagelog_unsealed" and refused.value.status == 503
@@ -147,6 +148,7 @@ def test_the_log_refuses_after_too_long_without_a_timestamp_then_recovers(sealin
     assert (result.seals, result.records, result.error) == (1, 2, "")
     head = MessageLogHead.objects.get()
     assert head.oldest_unsealed_at is None and head.last_seal_error == ""
+    log.check_accepting()
     assert exchange(2).seq == 3  # accepted again
     assert verify().ok
 
