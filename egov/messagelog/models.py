@@ -5,6 +5,8 @@ archived to hash-chained files after the retention period (egov.messagelog.log,
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 
@@ -102,11 +104,27 @@ class MessageLogHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     sealed_seq = models.BigIntegerField(default=0)
-    # logged_at of the first record after sealed_seq; null when everything is sealed.
-    oldest_unsealed_at = models.DateTimeField(null=True, blank=True)
+    # logged_at of the first record after sealed_seq, in microseconds since the epoch
+    # (an integer reads the same through a plain cursor on every database); null when
+    # everything is sealed.
+    unsealed_since_us = models.BigIntegerField(null=True, blank=True)
     last_seal_attempt_at = models.DateTimeField(null=True, blank=True)
     last_sealed_at = models.DateTimeField(null=True, blank=True)
     last_seal_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký (message log head)"
+
+    @property
+    def oldest_unsealed_at(self) -> datetime.datetime | None:
+        return from_us(self.unsealed_since_us)
+
+
+def to_us(moment: datetime.datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def from_us(value: int | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return datetime.datetime.fromtimestamp(value / 1_000_000, tz=datetime.UTC)

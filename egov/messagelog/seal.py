@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from egov.messagelog import conf, timestamps
 from egov.messagelog.log import head
-from egov.messagelog.models import MessageArchive, MessageLogHead, MessageRecord, MessageSeal
+from egov.messagelog.models import (
+    MessageArchive,
+    MessageLogHead,
+    MessageRecord,
+    MessageSeal,
+    to_us,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +84,10 @@ def seal_batch(*, batch_size: int | None = None) -> MessageSeal | None:
                 .values_list("logged_at", flat=True)
                 .first()
             )
+            # The records after the batch wait since the first of them was logged.
             MessageLogHead.objects.filter(pk=1).update(
                 sealed_seq=max(current.sealed_seq, last_seq),
-                oldest_unsealed_at=following,
+                unsealed_since_us=None if following is None else to_us(following),
                 last_seal_attempt_at=now,
                 last_sealed_at=now,
                 last_seal_error="",

@@ -45,7 +45,7 @@ def test_each_record_chains_to_the_previous_and_the_log_verifies():
 @pytest.mark.django_db
 def test_an_append_is_three_statements_under_the_head_lock(django_assert_num_queries):
     exchange(0)  # the head row exists from the first append on
-    # SAVEPOINT, SELECT ... FOR UPDATE (head), INSERT record, UPDATE head, RELEASE.
+    # SAVEPOINT, UPDATE head RETURNING (takes its lock), INSERT record, UPDATE head, RELEASE.
     with django_assert_num_queries(5):
         exchange(1)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from egov.core.errors import DomainError
 from egov.messagelog import log, seal, timestamps
-from egov.messagelog.models import MessageLogHead, MessageRecord, MessageSeal
+from egov.messagelog.models import MessageLogHead, MessageRecord, MessageSeal, to_us
 from egov.messagelog.tests.helpers import exchange, exchanges
 from egov.messagelog.verify import verify
 
@@ -131,7 +131,7 @@ def test_the_log_refuses_after_too_long_without_a_timestamp_then_recovers(sealin
     exchange(1)  # within the period: still accepted
     # As if the first unsealed record had been logged more than an hour ago.
     MessageLogHead.objects.update(
-        oldest_unsealed_at=timezone.now() - datetime.timedelta(seconds=3601)
+        unsealed_since_us=to_us(timezone.now() - datetime.timedelta(seconds=3601))
     )
     with pytest.raises(DomainError) as asked:
         log.check_accepting()  # what the proxy asks before it forwards a request
