@@ -96,9 +96,10 @@ class MessageArchive(models.Model):
 
 
 class MessageLogHead(models.Model):
-    """The one row that appends lock (``select_for_update``), so that concurrent
-    appends from any number of processes form one chain; it also says since when a
-    record waits for its seal (``append`` refuses after EGOV_MESSAGELOG_MAX_UNSEALED_SECONDS)."""
+    """The one row every append locks (its first statement updates it; the sealer takes
+    ``select_for_update``), so that concurrent appends from any number of processes
+    form one chain; it also says since when a record waits for its seal (``append``
+    refuses after EGOV_MESSAGELOG_MAX_UNSEALED_SECONDS)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
