@@ -8,4 +8,7 @@ class MessagelogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from egov.messagelog import policy  # noqa: F401  (register the access rules)
+        from egov.messagelog import (  # noqa: F401  (register the access rules, the checks)
+            checks,
+            policy,
+        )

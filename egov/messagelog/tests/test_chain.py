@@ -167,3 +167,14 @@ def test_concurrent_appenders_form_one_chain(committed_db):
     assert report.ok, report.problems
     assert report.records == 100
     connection.close()
+
+
+def test_deploy_check_warns_without_a_key(settings):
+    from django.core.checks import run_checks
+
+    settings.MESSAGELOG_KEY = ""
+    ids = [m.id for m in run_checks(include_deployment_checks=True)]
+    assert "egov.messagelog.W001" in ids
+    settings.MESSAGELOG_KEY = "k1:" + "ab" * 32
+    ids = [m.id for m in run_checks(include_deployment_checks=True)]
+    assert "egov.messagelog.W001" not in ids
