@@ -31,13 +31,14 @@ class MessageRecordAdmin(ReadOnlyPolicyAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        key = crypto.current()
-        found = (
-            Q(message_id=key.scrub(term))
-            | Q(user=key.pseudonym(term))
-            | Q(client=key.scrub(term))
-            | Q(service=key.scrub(term))
-        )
+        found = Q()
+        for key in crypto.all_keys():  # the records of every key still configured
+            found |= (
+                Q(message_id=key.scrub(term))
+                | Q(user=key.pseudonym(term))
+                | Q(client=key.scrub(term))
+                | Q(service=key.scrub(term))
+            )
         return queryset.filter(found), False
 
 

@@ -78,6 +78,11 @@ def current() -> Key:
     return keys[current_id]
 
 
+def all_keys() -> list[Key]:
+    """Every configured key, the current one last."""
+    return list(_keys(_text())[0].values())
+
+
 def key(key_id: str) -> Key:
     """The key ``key_id`` (``KeyError`` when it is not configured any more)."""
     return _keys(_text())[0][key_id]
