@@ -112,6 +112,7 @@ def check_accepting() -> None:
 # themselves (bench/bench_messagelog.py).
 _HEAD = MessageLogHead._meta.db_table
 _FIELDS = [f for f in MessageRecord._meta.concrete_fields if not f.primary_key]
+_LENGTHS = {f.name: f.max_length for f in _FIELDS if f.max_length}
 _COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
 _NEXT = (
     f'UPDATE "{_HEAD}" SET "last_seq" = "last_seq" + 1 WHERE "id" = 1 '
@@ -158,19 +159,26 @@ def append(
     EGOV_MESSAGELOG_BODIES. ``DomainError("messagelog_unsealed")`` (503) while the log
     is refusing: nothing is written."""
     key = crypto.current()
-    message_id = key.scrub(str(message_id))
+
+    def text(value, name: str, *, scrub: bool = True) -> str:
+        # Pseudonymised first, then cut to the column (a long query string must not
+        # make the exchange unloggable); NUL, which PostgreSQL text cannot hold, replaced.
+        value = str(value).replace("\x00", "\ufffd")
+        return (key.scrub(value) if scrub else value)[: _LENGTHS[name]]
+
+    message_id = text(message_id, "message_id")
     record = MessageRecord(
-        client=key.scrub(str(client)),
-        service=key.scrub(str(service)),
+        client=text(client, "client"),
+        service=text(service, "service"),
         message_id=message_id,
         user=key.pseudonym(str(user_id)) if user_id else "",
-        method=str(method).upper()[:10],
-        path=key.scrub(str(path)),
+        method=text(method, "method", scrub=False).upper(),
+        path=text(path, "path"),
         status=int(status),
         latency_ms=round(float(latency_ms), 3),
-        request_hash=str(request_hash),
-        response_hash=str(response_hash),
-        error_type=key.scrub(str(error_type)),
+        request_hash=text(request_hash, "request_hash", scrub=False),
+        response_hash=text(response_hash, "response_hash", scrub=False),
+        error_type=text(error_type, "error_type"),
         key_id=key.key_id,
     )
     if conf.bodies():

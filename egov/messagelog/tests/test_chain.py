@@ -178,3 +178,12 @@ def test_deploy_check_warns_without_a_key(settings):
     settings.MESSAGELOG_KEY = "k1:" + "ab" * 32
     ids = [m.id for m in run_checks(include_deployment_checks=True)]
     assert "egov.messagelog.W001" not in ids
+
+
+@pytest.mark.django_db
+def test_long_or_odd_values_are_cut_to_their_columns_not_refused():
+    record = exchange(0, path="/gateway/x?" + "a" * 5000, error_type="e\x00" * 300)
+    stored = MessageRecord.objects.get(pk=record.pk)
+    assert len(stored.path) == 2000 and stored.path == record.path
+    assert len(stored.error_type) == 255 and "\x00" not in stored.error_type
+    assert verify().ok
