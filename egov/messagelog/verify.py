@@ -199,6 +199,13 @@ def verify() -> Report:
             walker.seq,
             "table",
         )
+    if current.sealed_seq > walker.sealed_seq:
+        walker.problem(
+            f"the chain head says records up to {current.sealed_seq} were sealed, the seals "
+            f"found end at {walker.sealed_seq}: a seal was removed",
+            current.sealed_seq,
+            "table",
+        )
     report.unsealed = max(0, walker.seq - walker.sealed_seq)
     report.warnings = [
         f"the append-only trigger {name} is missing or disabled"

@@ -75,6 +75,15 @@ def test_a_seal_moved_to_another_batch_is_detected(sealing, settings):
     assert "message imprint is not the batch's digest" in str(failed.value)
 
 
+def test_a_removed_seal_is_detected(sealing, settings):
+    settings.MESSAGELOG_BATCH_SIZE = 5
+    exchanges(10)
+    seal.seal_pending()
+    MessageSeal.objects.filter(first_seq=6).delete()
+    [problem] = verify().problems
+    assert "records up to 10 were sealed, the seals found end at 5" in problem.reason
+
+
 @pytest.mark.usefixtures("unguarded")
 def test_a_changed_token_is_detected(sealing):
     exchanges(3)
