@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from egov.core.errors import DomainError
-from egov.messagelog import log, seal, timestamps
+from egov.messagelog import log, queries, seal, timestamps
 from egov.messagelog.models import MessageLogHead, MessageRecord, MessageSeal, to_us
 from egov.messagelog.tests.helpers import exchange, exchanges
 from egov.messagelog.verify import verify
@@ -142,6 +142,8 @@ def test_the_log_refuses_after_too_long_without_a_timestamp_then_recovers(sealin
     MessageLogHead.objects.update(
         unsealed_since_us=to_us(timezone.now() - datetime.timedelta(seconds=3601))
     )
+    assert queries.status()["accepting"] is False
+    assert "unreachable" in queries.status()["last_seal_error"]
     with pytest.raises(DomainError) as asked:
         log.check_accepting()  # what the proxy asks before it forwards a request
     assert asked.value.code == "messagelog_unsealed"
@@ -158,7 +160,9 @@ def test_the_log_refuses_after_too_long_without_a_timestamp_then_recovers(sealin
     head = MessageLogHead.objects.get()
     assert head.oldest_unsealed_at is None and head.last_seal_error == ""
     log.check_accepting()
+    assert queries.status()["accepting"] is True
     assert exchange(2).seq == 3  # accepted again
+    assert queries.status()["unsealed"] == 1
     assert verify().ok
 
 
