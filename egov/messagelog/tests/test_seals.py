@@ -181,3 +181,31 @@ def test_the_periodic_task_seals(sealing, settings):
     exchanges(3)
     result = seal_message_log.enqueue()
     assert result.return_value == {"seals": 1, "records": 3, "error": ""}
+
+
+def test_two_sealers_at_once_seal_each_record_once(committed_db, sealing, settings):
+    import threading
+
+    from django.db import connections
+
+    settings.MESSAGELOG_BATCH_SIZE = 10
+    exchanges(30)
+    start = threading.Barrier(2)
+    results = []
+
+    def sealer() -> None:
+        try:
+            start.wait()
+            results.append(seal.seal_pending())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sealer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r.seals for r in results) == 3 and all(r.error == "" for r in results)
+    ranges = list(MessageSeal.objects.order_by("first_seq").values_list("first_seq", "last_seq"))
+    assert ranges == [(1, 10), (11, 20), (21, 30)]
+    assert verify().ok
