@@ -128,3 +128,26 @@ def test_live_records_that_do_not_follow_the_archives_are_detected(sealing, sett
     MessageArchive.objects.filter(first_seq=9).delete()  # the last file's row removed
     problems = verify().problems
     assert problems[0].seq == 13 and "record(s) 9-12 missing" in problems[0].reason
+
+
+def test_archived_bodies_stay_encrypted_and_open_with_the_key(sealing, settings):
+    import base64
+
+    from egov.messagelog import crypto
+    from egov.messagelog.tests.helpers import CCCD, exchange
+
+    settings.MESSAGELOG_BODIES = True
+    record = exchange(0, request_body=f'{{"soDinhDanh": "{CCCD}"}}', response_body=b"{}")
+    seal.seal_pending()
+    [name] = archive.archive_expired(now=timezone.now() + LATER).files
+    data = gzip.decompress((conf.archive_dir() / name).read_bytes())
+    assert CCCD.encode() not in data
+    [line] = [line for line in _lines(conf.archive_dir() / name) if line["type"] == "record"]
+    body = crypto.open_body(
+        crypto.key(line["key_id"]),
+        base64.b64decode(line["request_body"]),
+        message_id=record.message_id,
+        which="request",
+    )
+    assert CCCD.encode() in body
+    assert verify().ok
