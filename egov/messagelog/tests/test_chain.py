@@ -187,3 +187,47 @@ def test_long_or_odd_values_are_cut_to_their_columns_not_refused():
     assert len(stored.path) == 2000 and stored.path == record.path
     assert len(stored.error_type) == 255 and "\x00" not in stored.error_type
     assert verify().ok
+
+
+APPENDER = """
+import os, pathlib, time
+import django
+django.setup()
+from egov.messagelog.tests.helpers import exchange
+go = pathlib.Path(os.environ["GO"])
+pathlib.Path(os.environ["GO"] + "-ready-" + os.environ["WORKER"]).touch()
+while not go.exists():
+    time.sleep(0.01)
+for n in range(30):
+    exchange(int(os.environ["WORKER"]) * 1000 + n)
+"""
+
+
+def test_appenders_in_several_processes_form_one_chain(committed_db, settings, tmp_path):
+    import subprocess
+    import sys
+
+    from egov.core.tests.processes import child_env
+
+    go = tmp_path / "go"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", APPENDER],
+            cwd=settings.BASE_DIR,
+            env=child_env(GO=str(go), WORKER=str(worker)),
+        )
+        for worker in range(3)
+    ]
+    import time
+
+    for _ in range(600):  # every child set up and waiting: then all start at once
+        if len(list(tmp_path.glob("go-ready-*"))) == 3:
+            break
+        time.sleep(0.05)
+    go.touch()
+    exchanges(30)  # this process too, at the same time
+    assert [child.wait(timeout=120) for child in children] == [0, 0, 0]
+    seqs = list(MessageRecord.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 121))
+    report = verify()
+    assert report.ok, report.problems
