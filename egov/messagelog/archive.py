@@ -157,7 +157,10 @@ def archive_batch(seal: MessageSeal) -> MessageArchive | str:
     # mtime=0: the same batch gives the same bytes (and the same SHA-256) every time.
     data = gzip.compress(b"\n".join(lines) + b"\n", mtime=0)
     name = f"messagelog-{seal.first_seq:012d}-{seal.last_seq:012d}.jsonl.gz"
-    _write(conf.archive_dir() / name, data)
+    try:
+        _write(conf.archive_dir() / name, data)
+    except OSError as error:
+        return f"archive file {name} cannot be written: {error}"
     sha = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         row = MessageArchive.objects.create(

@@ -151,3 +151,13 @@ def test_archived_bodies_stay_encrypted_and_open_with_the_key(sealing, settings)
     )
     assert CCCD.encode() in body
     assert verify().ok
+
+
+def test_an_unwritable_archive_directory_archives_nothing(sealing, settings, tmp_path):
+    _sealed_batches(settings, count=1)
+    (tmp_path / "file").write_text("not a directory")
+    settings.MESSAGELOG_ARCHIVE_DIR = str(tmp_path / "file" / "archive")
+    settings.MESSAGELOG_RETENTION_DAYS = 0
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command("messagelog_archive", stdout=StringIO())
+    assert MessageRecord.objects.count() == 4 and MessageArchive.objects.count() == 0
