@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.registries",
     "egov.gateway",
+    "egov.messagelog",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,8 @@ are deleted at start and then every ``EGOV_HOUSEKEEPING_SECONDS`` (on several
 machines, run ``purge_idempotency_keys`` from cron instead; docs/operations.md). Every
 ``EGOV_AUDIT_CHECKPOINT_SECONDS`` (and at start) it enqueues the audit checkpoint task,
 which the task worker runs; every ``EGOV_PAYMENT_RECONCILE_SECONDS`` the reconciliation
-of pending online payments (``payments.tasks``)."""
+of pending online payments (``payments.tasks``); every ``EGOV_MESSAGELOG_SEAL_SECONDS``
+the sealing of the gateway's message log (``messagelog.tasks``)."""
 
 import os
 import signal
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from egov.gateway import demo as gateway_demo
+from egov.messagelog import conf as messagelog_conf
+from egov.messagelog.tasks import enqueue_seal
 from egov.registries import serving as registries_serving
 from egov.signing import conf as signing_conf
 
@@ -191,6 +194,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         next_housekeeping = next_checkpoint = next_reconcile = 0.0
+        next_seal = 0.0  # the gateway's message log (egov.messagelog.tasks)
         try:
             while not stopping:
                 if time.monotonic() >= next_housekeeping:
@@ -202,6 +206,9 @@ class Command(BaseCommand):
                 if settings.EGOV_PAYMENT_RECONCILE_SECONDS and time.monotonic() >= next_reconcile:
                     self._enqueue_reconcile()
                     next_reconcile = time.monotonic() + settings.EGOV_PAYMENT_RECONCILE_SECONDS
+                if messagelog_conf.seal_seconds() and time.monotonic() >= next_seal:
+                    enqueue_seal(self.stderr)
+                    next_seal = time.monotonic() + messagelog_conf.seal_seconds()
                 for name, child in children.items():
                     if child.poll() is not None:
                         self.stderr.write(f"{name} exited with {child.returncode}; stopping")
