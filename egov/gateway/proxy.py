@@ -32,9 +32,11 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from egov.core.errors import DomainError
 from egov.gateway import breaker, ratelimit, registry_cache, tokens, upstream
 from egov.gateway.exchanges import record_exchange
 from egov.gateway.models import AccessRight, Service
+from egov.messagelog import log as messagelog
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -315,6 +317,21 @@ def _send(method: str, url: str, headers: dict, body, retries: int):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _log_accepting() -> None:
+    """Like X-Road, no exchange while the message log refuses (too long without a
+    timestamp seal): the provider never answers a call the log could not keep."""
+    try:
+        messagelog.check_accepting()
+    except DomainError as refused:
+        raise Refusal(
+            503,
+            "Server.ServerProxy.MessageLogUnavailable",
+            refused.message,
+            refused.message_en,
+            {"code": refused.code},
+        ) from refused
+
+
 def _timeout(error: Exception) -> Refusal:
     return Refusal(
         504,
@@ -355,6 +372,7 @@ def proxy(request, instance, member_class, member_code, subsystem, service, path
         if isinstance(body, upstream.BufferedBody):
             call.request_hash = body.hash()
         url = _target(found, path, request.META.get("QUERY_STRING", ""))
+        _log_accepting()
         admitted, seen, wait = breaker.admit(provider)
         if not admitted:
             raise _circuit_open(provider, wait)

@@ -15,6 +15,8 @@ from egov.gateway import services
 from egov.gateway.models import Exchange
 from egov.gateway.tests.factories import registry
 from egov.gateway.tests.helpers import call, token
+from egov.messagelog import crypto
+from egov.messagelog.models import MessageRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +68,16 @@ def test_the_call_reaches_the_provider_with_x_road_headers(client, provider, reg
     assert exchange.client == reg.client.identifier
     assert exchange.provider == reg.provider.identifier
     assert exchange.service == reg.service.identifier
-    assert exchange.message_id == sent["X-Road-Id"] and exchange.user_id == "VN/0012345"
+    # The user id is kept as the message log's keyed pseudonym, never in clear.
+    assert exchange.message_id == sent["X-Road-Id"] and "0012345" not in exchange.user_id
+    assert exchange.user_id == crypto.current().pseudonym("VN/0012345")
     assert (exchange.method, exchange.path, exchange.status) == ("GET", "/hello/world", 200)
     assert exchange.response_hash == _hash(answer.body) and exchange.error_type == ""
+    # The same exchange is in the hash-chained message log.
+    [logged] = MessageRecord.objects.all()
+    assert logged.client == reg.client.identifier and logged.status == 200
+    assert logged.request_hash == _hash(b"") and logged.response_hash == exchange.response_hash
+    assert logged.user == exchange.user_id
 
 
 def test_a_given_x_road_id_is_passed_on_and_echoed(client, provider, reg):
@@ -282,3 +291,25 @@ def test_head_and_options_go_through(client, provider, reg):
     assert head.status_code == 200 and head.body == b""
     assert call(client, reg, "OPTIONS", bearer=issued).status_code == 200
     assert [r["method"] for r in provider.received()] == ["HEAD", "OPTIONS"]
+
+
+def test_no_exchange_while_the_message_log_refuses(client, provider, reg, settings):
+    """X-Road stops accepting messages after too long without a timestamp: so does the
+    proxy, before the provider is called; once sealed again, calls go through."""
+    import datetime
+
+    from django.utils import timezone
+
+    from egov.messagelog.models import MessageLogHead
+
+    settings.MESSAGELOG_MAX_UNSEALED_SECONDS = 3600
+    assert call(client, reg).status_code == 200  # the first record starts the period
+    long_ago = timezone.now() - datetime.timedelta(seconds=3601)
+    MessageLogHead.objects.update(unsealed_since_us=int(long_ago.timestamp() * 1_000_000))
+    answer = call(client, reg)
+    assert answer.status_code == 503
+    assert answer["X-Road-Error"] == "Server.ServerProxy.MessageLogUnavailable"
+    assert json.loads(answer.content)["detail"]["code"] == "messagelog_unsealed"
+    assert len(provider.received()) == 1  # the provider never saw the refused call
+    MessageLogHead.objects.update(unsealed_since_us=None)  # as a seal leaves it
+    assert call(client, reg).status_code == 200
