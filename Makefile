@@ -10,6 +10,8 @@ MO := egov/locale/en/LC_MESSAGES/django.mo
 
 .PHONY: run test bench install install-dev check lint format openapi demo messages clean
 
+# The demo syncs its dossiers to the fake national portal (fakes/dvcqg.py; docs/national.md).
+run: export EGOV_NATIONAL_PROVIDER ?= dvcqg
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

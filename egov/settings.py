@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "egov.signing",
     "egov.portal",
     "egov.notifications",
+    "egov.national",
 ]
 
 MIDDLEWARE = [

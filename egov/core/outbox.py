@@ -40,6 +40,14 @@ from egov.core.models import OutboxAttempt, OutboxEvent, WorkerHeartbeat
 log = logging.getLogger("egov.outbox")
 
 Handler = Callable[[OutboxEvent], Any]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when trying again cannot help (the receiver refused the
+    message for good, e.g. a 4xx other than 429): the event is marked dead at once,
+    with the reason, for an administrator to look at and re-drive."""
+
+
 _handlers: list[tuple[str, str, Handler]] = []  # (topic pattern, name, function); set at import
 
 
@@ -153,6 +161,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
         OutboxAttempt.objects.filter(event=event, ok=True).values_list("handler", flat=True)
     )
     error = ""
+    permanent = False
     for name, fn in handlers_for(event.topic):
         if name in succeeded:
             continue
@@ -163,6 +172,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
             fn(event)
         except Exception as exc:  # a handler's failure must not stop the relay
             error = f"{name}: {exc.__class__.__name__}: {exc}"
+            permanent = isinstance(exc, PermanentFailure)
             attempt.error = traceback.format_exc(limit=5)[-4000:]
             attempt.finished_at = timezone.now()
             attempt.save(update_fields=["error", "finished_at"])
@@ -182,7 +192,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
             lease_token="",
             last_error="",
         )
-    elif number >= settings.OUTBOX_MAX_ATTEMPTS:
+    elif permanent or number >= settings.OUTBOX_MAX_ATTEMPTS:
         settled = mine.update(
             status=OutboxEvent.Status.DEAD,
             attempts=number,

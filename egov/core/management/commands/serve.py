@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from egov.national import conf as national_conf
 from egov.signing import conf as signing_conf
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -140,6 +141,7 @@ class Command(BaseCommand):
                 "--quiet",
             ]
         commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
+        commands.update(national_conf.fake_commands(python))  # fakes/dvcqg.py (egov.national)
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }

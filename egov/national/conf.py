@@ -1,0 +1,96 @@
+"""Settings of the national portal sync, read when used: a Django setting of the same
+name (``NATIONAL_URL``...) wins over the environment variable (``EGOV_NATIONAL_URL``),
+so tests override them with pytest-django's ``settings``. Documented in
+docs/national.md and docs/operations.md."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from egov.env import env_int, env_str
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+PROVIDERS = ("dvcqg", "none")
+
+
+def _get(name: str, default):
+    value = getattr(settings, name, None)
+    if value is not None:
+        return value
+    if isinstance(default, int):
+        return env_int(f"EGOV_{name}", default)
+    return env_str(f"EGOV_{name}", default)
+
+
+def provider() -> str:
+    """``dvcqg`` (the national portal) or ``none`` (no sync: the default, so that a
+    platform without a national connection, and every test of another app, does not
+    try to reach one; ``make run`` turns it on against the local fake)."""
+    name = _get("NATIONAL_PROVIDER", "none")
+    if name not in PROVIDERS:
+        raise ValueError(f"EGOV_NATIONAL_PROVIDER must be one of {', '.join(PROVIDERS)}")
+    return name
+
+
+def url() -> str:
+    return _get("NATIONAL_URL", "http://127.0.0.1:8028").rstrip("/")
+
+
+def username() -> str:
+    return _get("NATIONAL_USERNAME", "egov-demo")
+
+
+def password() -> str:
+    return _get("NATIONAL_PASSWORD", "egov-demo-password")
+
+
+def unit_code() -> str:
+    """The province's unit code at the national portal (``madonvi``)."""
+    return _get("NATIONAL_UNIT_CODE", "000.00.00.H06")
+
+
+def sender() -> str:
+    """The prefix of the message ids (unique per back office)."""
+    return _get("NATIONAL_SENDER", "egov")
+
+
+def timeout() -> int:
+    """Seconds one call may take (connect, then each read). A delivery makes at most
+    three calls (and one login), so it ends within four times this, well inside the
+    outbox lease (EGOV_OUTBOX_LEASE_SECONDS, 120 by default)."""
+    return _get("NATIONAL_TIMEOUT_SECONDS", 10)
+
+
+def circuit_failures() -> int:
+    """Consecutive failed calls that open the circuit."""
+    return _get("NATIONAL_CIRCUIT_FAILURES", 5)
+
+
+def circuit_seconds() -> int:
+    """How long an open circuit refuses calls before one trial call is let through."""
+    return _get("NATIONAL_CIRCUIT_SECONDS", 30)
+
+
+def fake_commands(python: str) -> dict[str, list[str]]:
+    """What ``manage.py serve`` starts for the sync: the fake national portal
+    (fakes/dvcqg.py) while the sync is on and EGOV_NATIONAL_URL is on loopback."""
+    parts = urlsplit(url())
+    if provider() != "dvcqg" or parts.hostname not in LOOPBACK:
+        return {}
+    script = str(settings.BASE_DIR / "fakes" / "dvcqg.py")
+    return {
+        "national": [
+            python,
+            script,
+            "--host",
+            parts.hostname,
+            "--port",
+            str(parts.port or 80),
+            "--username",
+            username(),
+            "--password",
+            password(),
+        ]
+    }

@@ -1,0 +1,40 @@
+"""The sync state of each dossier with the national portal ("đồng bộ hồ sơ lên Cổng
+Dịch vụ công quốc gia"): what was last sent, whether the portal has accepted the
+dossier, the last error. Written by the outbox handler (``handlers``), read by the
+admin and the monitor (``queries.provider_stats``)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from egov.dossiers.models import Dossier
+
+
+class SyncState(models.Model):
+    """Sync state of one dossier ("trạng thái đồng bộ hồ sơ")."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="national_sync"
+    )
+    accepted = models.BooleanField("Cổng quốc gia đã nhận", default=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    last_status_sent = models.PositiveSmallIntegerField("trạng thái gửi gần nhất", null=True)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_message_id = models.CharField(max_length=80, blank=True)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đồng bộ Cổng DVCQG (national portal sync)"
+        verbose_name_plural = "đồng bộ Cổng DVCQG (national portal sync)"
+        indexes = [
+            models.Index(
+                fields=["last_attempt_at"],
+                condition=~models.Q(last_error=""),
+                name="national_sync_failing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.last_status_sent} ({'ok' if self.accepted else '-'})"
