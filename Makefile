@@ -28,6 +28,14 @@ test: install-dev messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# The fault tests of the national portal sync: real relays against the fake portal, on
+# PostgreSQL (docs/national.md). Each prints "lost 0, duplicated 0, out of order 0".
+.PHONY: faults
+faults: install-dev
+	@if [[ "$$DATABASE_URL" != postgres* ]]; then \
+	  echo "make faults: skipped, it needs PostgreSQL (DATABASE_URL=postgres://...)"; exit 0; fi; \
+	EGOV_FAULTS=1 $(BIN)/pytest -m faults -s -q egov/national/faults
+
 bench: install-dev
 	@command -v wrk >/dev/null || scripts/bootstrap-debian wrk
 	$(BIN)/python bench/run.py

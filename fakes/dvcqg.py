@@ -20,6 +20,8 @@ The protocol is written down in docs/national.md; this file implements it on its
       LayDanhSachTTHC          {} -> the demo procedures
       LayDanhMucCoQuan         {} -> the demo agencies
       LayDanhMucLinhVuc        {} -> the demo fields
+    GET  /files/<name>         a file a citizen attached on the portal (a demo PDF; a name
+                               with "khong-hop-le" gives a file that is not a PDF)
     GET  /received             what it received, oldest first (JSON)
     GET  /control              the current fault; POST /control: {"mode": ...} (see
                                fakes/control.py), {"clear": true} forgets what it received
@@ -145,6 +147,11 @@ class _Server(ThreadingHTTPServer):
         self.answers: dict[str, dict] = {}  # messageId -> the answer given
         self.inflight: set[str] = set()
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that went away (a relay killed with SIGKILL) is not an error here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def forget(self) -> None:
         with self.lock:
             self.dossiers.clear()
@@ -156,6 +163,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(ControlledHandler):
     server: _Server
+    # The headers and the body are written apart: without this, a kept-alive
+    # connection waits for the client's delayed ACK (40 ms) at every answer.
+    disable_nagle_algorithm = True
 
     def _json(self, raw: bytes | None = None) -> dict | None:
         try:
@@ -165,8 +175,22 @@ class _Handler(ControlledHandler):
         return body if isinstance(body, dict) else None
 
     def do_GET(self):
-        if not self.controls():
-            self.answer(404, {"error": "not found"})
+        if self.controls():
+            return None
+        path = urlsplit(self.path).path
+        if not path.startswith("/files/"):
+            return self.answer(404, {"error": "not found"})
+        if self.misbehave():
+            return None
+        name = path.removeprefix("/files/")
+        self.server.recorder.add({"kind": "file", "name": name, "outcome": "processed"})
+        data = b"this is not a PDF" if "khong-hop-le" in name else demo_pdf(name)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return None
 
     def do_POST(self):
         path = urlsplit(self.path).path
@@ -353,6 +377,34 @@ class _Handler(ControlledHandler):
             "LayDanhMucLinhVuc": FIELDS,
         }[service]
         return self.answer(200, {"error_code": 0, "result": result})
+
+
+def demo_pdf(title: str) -> bytes:
+    """A valid one-page PDF (what the back office's content check accepts), as the
+    portal stores the files citizens attach."""
+    text = title.encode("ascii", "replace")[:60].replace(b"(", b"").replace(b")", b"")
+    stream = b"BT /F1 12 Tf 20 100 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
 
 
 def _dossier_problems(item) -> list[str]:

@@ -56,6 +56,12 @@ def sender() -> str:
     return _get("NATIONAL_SENDER", "egov")
 
 
+def inbound_token() -> str:
+    """The token the national portal presents when it delivers a dossier here (empty:
+    the inbound endpoint refuses every call)."""
+    return _get("NATIONAL_INBOUND_TOKEN", "")
+
+
 def timeout() -> int:
     """Seconds one call may take (connect, then each read). A delivery makes at most
     three calls (and one login), so it ends within four times this, well inside the

@@ -19,6 +19,8 @@ Registered only when the sync is on (``EGOV_NATIONAL_PROVIDER=dvcqg``, apps.read
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from egov.core import outbox
 from egov.core.models import OutboxEvent
 from egov.national import conf, mapping, portal, queries, services
@@ -34,10 +36,16 @@ def sync_dossier(event: OutboxEvent) -> None:
     client = portal.provider()
     if client is None or event.aggregate_type != "dossiers.dossier":
         return
-    dossier = queries.dossier_for_sync(event.aggregate_id)
+    if event.lease_until is not None:
+        # A delivery must end before the lease does, or another relay could take the
+        # event and send it at the same time: a call lasts at most the timeout, and a
+        # delivery makes at most four (a login, three services).
+        left = (event.lease_until - timezone.now()).total_seconds()
+        if left < 4 * conf.timeout():
+            raise portal.PortalUnavailable(f"lease nearly over ({left:.0f} s left): later")
+    dossier, state = queries.dossier_for_sync(event.aggregate_id)
     if dossier is None:
         return  # deleted since: nothing to tell
-    state = queries.state_of(dossier.pk)
     status = event.payload.get("national_status")
     if status is None:  # an event that does not change the status (a fee recorded)
         status = state.last_status_sent if state and state.last_status_sent else None

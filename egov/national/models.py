@@ -38,3 +38,23 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.last_status_sent} ({'ok' if self.accepted else '-'})"
+
+
+class InboundDossier(models.Model):
+    """A dossier filed on the national portal and delivered here ("hồ sơ tiếp nhận từ
+    Cổng Dịch vụ công quốc gia"): its national id, unique, so that a delivery repeated
+    by the portal finds the dossier already created instead of filing it twice."""
+
+    national_id = models.CharField("mã hồ sơ trên Cổng quốc gia", max_length=60, unique=True)
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="national_inbound"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    files = models.PositiveSmallIntegerField("số tệp đã tải", default=0)
+
+    class Meta:
+        verbose_name = "hồ sơ từ Cổng DVCQG (inbound dossier)"
+        verbose_name_plural = "hồ sơ từ Cổng DVCQG (inbound dossiers)"
+
+    def __str__(self) -> str:
+        return self.national_id

@@ -15,9 +15,9 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from typing import Any
 
 from django.core.cache import cache
@@ -183,19 +183,11 @@ class Dvcqg(NationalPortal):
         return answer
 
     def post(self, service: str, message: dict) -> tuple[int, dict]:
-        request = urllib.request.Request(
-            f"{self.url}/{service}",
-            data=json.dumps(message, ensure_ascii=False).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8"},
-        )
+        data = json.dumps(message, ensure_ascii=False).encode()
         started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read()
-        except (OSError, ValueError, http.client.HTTPException) as error:  # refused, reset, timeout
+            status, body = _transport.exchange(self.url, f"/{service}", data, self.timeout)
+        except (OSError, http.client.HTTPException) as error:  # refused, reset, timeout
             self.breaker.failed()
             log.warning(
                 "national portal unreachable", extra={"service": service, "error": str(error)}
@@ -215,3 +207,54 @@ class Dvcqg(NationalPortal):
         except ValueError:
             answer = {}
         return status, answer if isinstance(answer, dict) else {}
+
+
+class _Transport(threading.local):
+    """Keep-alive HTTP connections to the portal, one per thread of a relay process
+    (as database connections are kept): a new TCP connection per call cost more than
+    the call. A kept connection the portal closed meanwhile fails before any answer;
+    the request then goes once more on a new connection (the message ids make a second
+    copy harmless, and the other services only read)."""
+
+    def __init__(self) -> None:
+        self.connections: dict[tuple[str, float], http.client.HTTPConnection] = {}
+
+    def exchange(self, url: str, path: str, data: bytes, timeout: float) -> tuple[int, bytes]:
+        parts = urllib.parse.urlsplit(url)
+        key = (f"{parts.scheme}://{parts.netloc}", timeout)
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        for fresh in (False, True):
+            connection = self.connections.get(key)
+            reused = connection is not None and not fresh
+            if not reused:
+                if connection is not None:
+                    connection.close()
+                kind = (
+                    http.client.HTTPSConnection
+                    if parts.scheme == "https"
+                    else http.client.HTTPConnection
+                )
+                connection = kind(parts.hostname, parts.port, timeout=timeout)
+                self.connections[key] = connection
+            try:
+                connection.request("POST", parts.path.rstrip("/") + path, data, headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                connection.close()
+                self.connections.pop(key, None)
+                if reused:
+                    continue  # the kept connection had been closed: once more, new
+                raise
+            except BaseException:
+                connection.close()
+                self.connections.pop(key, None)
+                raise
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+                self.connections.pop(key, None)
+            return response.status, body
+        raise http.client.RemoteDisconnected("the portal closed the connection")
+
+
+_transport = _Transport()

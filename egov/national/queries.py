@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from egov.catalog.models import FeeItem
+from egov.catalog import cache as catalog_cache
 from egov.core.models import OutboxAttempt, OutboxEvent
 from egov.dossiers.models import Dossier, DossierEvent
 from egov.national import circuit
@@ -26,44 +26,43 @@ STATS_WINDOW = datetime.timedelta(hours=1)
 STATS_SAMPLE = 2000  # latest attempts the percentiles are computed from
 
 
-def dossier_for_sync(dossier_id: str) -> Dossier | None:
-    """The dossier with what ``mapping.record`` reads, in four queries."""
-    return (
+def dossier_for_sync(dossier_id: str) -> tuple[Dossier | None, SyncState | None]:
+    """The dossier with what ``mapping.record`` reads, and its sync state, in three
+    queries: the procedure version (name, field, fees) comes from the catalogue cache
+    (a published version never changes)."""
+    dossier = (
         Dossier.objects.filter(pk=dossier_id)
-        .select_related(
-            "procedure_version__procedure", "procedure_version__field", "processing_agency"
-        )
-        .prefetch_related(
-            "components",
-            "result_files",
-            Prefetch("procedure_version__fees", queryset=FeeItem.objects.order_by("order", "id")),
-        )
+        .select_related("processing_agency", "national_sync")
+        .prefetch_related("components", "result_files")
         .first()
     )
-
-
-def state_of(dossier_id: int | str) -> SyncState | None:
-    return SyncState.objects.filter(dossier_id=dossier_id).first()
+    if dossier is None:
+        return None, None
+    dossier.procedure_version = catalog_cache.version(dossier.procedure_version_id)
+    # The reverse one-to-one is absent until the first delivery (AttributeError subclass).
+    return dossier, getattr(dossier, "national_sync", None)
 
 
 def history_row(event: OutboxEvent, dossier: Dossier) -> DossierEvent | None:
     """The history row written with ``event``: every dossier action writes one history
     row and one outbox event, so the n-th event of a topic goes with the n-th row of
-    its action."""
+    its action. One query when the action wrote no history row, two otherwise."""
     action = event.topic.removeprefix(TOPICS)
     action = HISTORY_ACTION.get(action, action)
+    rows = list(
+        DossierEvent.objects.filter(dossier=dossier, action=action)
+        .select_related("agency", "actor__officer")
+        .order_by("id")
+    )
+    if len(rows) <= 1:
+        return rows[0] if rows else None
     earlier = OutboxEvent.objects.filter(
         aggregate_type=event.aggregate_type,
         aggregate_id=event.aggregate_id,
         topic=event.topic,
         id__lt=event.pk,
     ).count()
-    return (
-        DossierEvent.objects.filter(dossier=dossier, action=action)
-        .select_related("agency", "actor__officer")
-        .order_by("id")[earlier : earlier + 1]
-        .first()
-    )
+    return rows[earlier] if earlier < len(rows) else None
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:
