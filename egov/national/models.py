@@ -58,3 +58,23 @@ class InboundDossier(models.Model):
 
     def __str__(self) -> str:
         return self.national_id
+
+
+class CataloguePull(models.Model):
+    """What the last catalogue pull took from the national portal for one procedure
+    ("thủ tục lấy từ Cơ sở dữ liệu quốc gia về TTHC"): a fingerprint of the national
+    text, so that an unchanged procedure makes no new draft, and the draft made."""
+
+    code = models.CharField("mã thủ tục", max_length=30, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    pulled_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "thủ tục lấy từ Cổng DVCQG (catalogue pull)"
+        verbose_name_plural = "thủ tục lấy từ Cổng DVCQG (catalogue pulls)"
+
+    def __str__(self) -> str:
+        return self.code
