@@ -89,7 +89,7 @@ class Dvcqg(NationalPortal):
     def __init__(self) -> None:
         self.url = conf.url()
         self.timeout = conf.timeout()
-        values = cache.get_many([SESSION, circuit.FAILURES, circuit.OPEN_UNTIL])
+        values = circuit.shared([SESSION, circuit.FAILURES, circuit.OPEN_UNTIL])
         self.session = values.get(SESSION)
         self.breaker = circuit.Breaker(values)
 
@@ -135,7 +135,7 @@ class Dvcqg(NationalPortal):
                 self.session = self.login()
             status, answer = self.post(service, {"session": self.session, **body})
             if status == 401 or answer.get("error_code") == SESSION_EXPIRED:
-                cache.delete(SESSION)
+                circuit.remember({}, deleted=[SESSION])
                 self.session = None
                 continue
             return self.checked(service, status, answer)
@@ -157,6 +157,7 @@ class Dvcqg(NationalPortal):
             lifetime = 0
         # Kept a little less than its life, so that it is not used in its last moments.
         cache.set(SESSION, session, timeout=max(int(lifetime * 0.9), 1) if lifetime else 300)
+        circuit.forget()
         return session
 
     def checked(self, service: str, status: int, answer: dict) -> dict:
