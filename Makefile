@@ -12,6 +12,7 @@ MO := egov/locale/en/LC_MESSAGES/django.mo
 
 # The demo syncs its dossiers to the fake national portal (fakes/dvcqg.py; docs/national.md).
 run: export EGOV_NATIONAL_PROVIDER ?= dvcqg
+run: export EGOV_NATIONAL_INBOUND_TOKEN ?= egov-demo-inbound
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

@@ -26,7 +26,9 @@ The protocol is written down in docs/national.md; this file implements it on its
     GET  /control              the current fault; POST /control: {"mode": ...} (see
                                fakes/control.py), {"clear": true} forgets what it received
                                and knows, {"session_seconds": N} the life of new sessions,
-                               {"expire_sessions": true} ends every session now
+                               {"expire_sessions": true} ends every session now,
+                               {"deliver": {"to", "token", "message"}} delivers a dossier
+                               filed on the portal to a back office (files served here)
 
 Every record of ``/received`` has ``kind`` (login, call), ``service``, ``outcome``
 (processed, duplicate, refused, unauthorised) and, for the dossier services,
@@ -231,12 +233,51 @@ class _Handler(ControlledHandler):
         if change.pop("expire_sessions", False):
             with server.lock:
                 server.sessions.clear()
+        if "deliver" in change:
+            return self.answer(200, self._deliver(change.pop("deliver")))
         try:
             if change:
                 server.faults.set(**change)
         except (ValueError, TypeError) as error:
             return self.answer(400, {"error": str(error)})
         return self.answer(200, server.faults.state())
+
+    def _deliver(self, order: dict) -> dict:
+        """Deliver a dossier filed "here" to a back office (``order``: ``to``, ``token``,
+        ``message``); a file without ``DuongDan`` is given this portal's address for it."""
+        import urllib.error
+        import urllib.request
+
+        host, port = self.server.server_address[:2]
+        message = dict(order.get("message") or {})
+        message["TaiLieuNop"] = [
+            {"DuongDan": f"http://{host}:{port}/files/{f.get('TenTep', 'tep.pdf')}", **f}
+            for f in message.get("TaiLieuNop") or []
+        ]
+        request = urllib.request.Request(
+            str(order.get("to", "")),
+            data=json.dumps(message, ensure_ascii=False).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {order.get('token', '')}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                status, body = answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        except (OSError, ValueError) as error:
+            status, body = 0, json.dumps({"error": str(error)}).encode()
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            reply = {"raw": body.decode(errors="replace")[:500]}
+        self.server.recorder.add(
+            {"kind": "delivery", "MaHoSoQG": message.get("MaHoSoQG"), "status": status, **reply}
+        )
+        return {"status": status, "answer": reply}
 
     # --- the protocol ------------------------------------------------------------
 

@@ -150,3 +150,22 @@ def test_a_wrong_token_is_refused(client, inbound):
     assert _post(client, _message(national, version), token="sai").status_code == 401
     assert client.get(URL).status_code == 405
     assert Dossier.objects.count() == 0
+
+
+def test_the_fake_portal_delivers_a_dossier_to_the_live_back_office(
+    committed_db, live_server, inbound, settings
+):
+    national, version = inbound
+    from django.core.management import call_command
+
+    call_command(
+        "national_demo_inbound",
+        procedure=version.code,
+        agency="000.00.12.H06",
+        to=f"{live_server.url}/national/inbound/dossiers",
+    )
+    (delivery,) = [r for r in national.recorder.items() if r["kind"] == "delivery"]
+    assert delivery["status"] == 201 and delivery["error_code"] == 0
+    dossier = Dossier.objects.get(code=delivery["MaHoSo"])
+    assert dossier.status == "submitted"
+    assert dossier.components.exclude(file="").count() == version.components.count()
