@@ -63,9 +63,9 @@ def inbound_token() -> str:
 
 
 def timeout() -> int:
-    """Seconds one call may take (connect, then each read). A delivery makes at most
-    three calls (and one login), so it ends within four times this, well inside the
-    outbox lease (EGOV_OUTBOX_LEASE_SECONDS, 120 by default)."""
+    """Seconds one call may take (connect, then each read). A delivery's calls are
+    also bounded by what is left of the outbox lease (EGOV_OUTBOX_LEASE_SECONDS, 120 by
+    default), and none starts with less than this left."""
     return _get("NATIONAL_TIMEOUT_SECONDS", 10)
 
 

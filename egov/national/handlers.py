@@ -19,6 +19,8 @@ Registered only when the sync is on (``EGOV_NATIONAL_PROVIDER=dvcqg``, apps.read
 
 from __future__ import annotations
 
+import time
+
 from django.utils import timezone
 
 from egov.core import outbox
@@ -33,16 +35,21 @@ def message_id(event: OutboxEvent) -> str:
 
 
 def sync_dossier(event: OutboxEvent) -> None:
-    client = portal.provider()
-    if client is None or event.aggregate_type != "dossiers.dossier":
+    if conf.provider() == "none" or event.aggregate_type != "dossiers.dossier":
         return
+    deadline = None
     if event.lease_until is not None:
         # A delivery must end before the lease does, or another relay could take the
-        # event and send it at the same time: a call lasts at most the timeout, and a
-        # delivery makes at most four (a login, three services).
-        left = (event.lease_until - timezone.now()).total_seconds()
-        if left < 4 * conf.timeout():
+        # event and send it at the same time: every call is bounded by what is left of
+        # the lease (less a second to record the outcome), and none starts without a
+        # full timeout left.
+        left = (event.lease_until - timezone.now()).total_seconds() - 1
+        if left < conf.timeout():
             raise portal.PortalUnavailable(f"lease nearly over ({left:.0f} s left): later")
+        deadline = time.monotonic() + left
+    client = portal.provider(deadline=deadline)
+    if client is None:
+        return
     dossier, state = queries.dossier_for_sync(event.aggregate_id)
     if dossier is None:
         return  # deleted since: nothing to tell

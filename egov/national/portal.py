@@ -74,9 +74,10 @@ class NationalPortal:
         return circuit.CLOSED
 
 
-def provider() -> NationalPortal | None:
-    """The configured portal, or None when the sync is off (``none``)."""
-    return Dvcqg() if conf.provider() == "dvcqg" else None
+def provider(*, deadline: float | None = None) -> NationalPortal | None:
+    """The configured portal, or None when the sync is off (``none``). ``deadline``
+    (``time.monotonic()``): no call of this client lasts beyond it."""
+    return Dvcqg(deadline=deadline) if conf.provider() == "dvcqg" else None
 
 
 class Dvcqg(NationalPortal):
@@ -86,9 +87,10 @@ class Dvcqg(NationalPortal):
 
     name = "dvcqg"
 
-    def __init__(self) -> None:
+    def __init__(self, *, deadline: float | None = None) -> None:
         self.url = conf.url()
         self.timeout = conf.timeout()
+        self.deadline = deadline
         values = circuit.shared([SESSION, circuit.FAILURES, circuit.OPEN_UNTIL])
         self.session = values.get(SESSION)
         self.breaker = circuit.Breaker(values)
@@ -186,8 +188,13 @@ class Dvcqg(NationalPortal):
     def post(self, service: str, message: dict) -> tuple[int, dict]:
         data = json.dumps(message, ensure_ascii=False).encode()
         started = time.monotonic()
+        timeout: float = self.timeout
+        if self.deadline is not None:
+            timeout = min(timeout, self.deadline - started)
+            if timeout < 0.5:
+                raise PortalUnavailable(f"{service}: no time left before the lease ends: later")
         try:
-            status, body = _transport.exchange(self.url, f"/{service}", data, self.timeout)
+            status, body = _transport.exchange(self.url, f"/{service}", data, timeout)
         except (OSError, http.client.HTTPException) as error:  # refused, reset, timeout
             self.breaker.failed()
             log.warning(
@@ -218,11 +225,11 @@ class _Transport(threading.local):
     copy harmless, and the other services only read)."""
 
     def __init__(self) -> None:
-        self.connections: dict[tuple[str, float], http.client.HTTPConnection] = {}
+        self.connections: dict[str, http.client.HTTPConnection] = {}
 
     def exchange(self, url: str, path: str, data: bytes, timeout: float) -> tuple[int, bytes]:
         parts = urllib.parse.urlsplit(url)
-        key = (f"{parts.scheme}://{parts.netloc}", timeout)
+        key = f"{parts.scheme}://{parts.netloc}"
         headers = {"Content-Type": "application/json; charset=utf-8"}
         for fresh in (False, True):
             connection = self.connections.get(key)
@@ -237,6 +244,8 @@ class _Transport(threading.local):
                 )
                 connection = kind(parts.hostname, parts.port, timeout=timeout)
                 self.connections[key] = connection
+            elif connection.sock is not None:
+                connection.sock.settimeout(timeout)  # this call's own bound
             try:
                 connection.request("POST", parts.path.rstrip("/") + path, data, headers)
                 response = connection.getresponse()
