@@ -4,7 +4,8 @@
 only if the change it reports was committed. A relay (``relay_outbox`` command,
 started with the worker) claims due events, calls every handler registered for
 the event's topic, records each attempt, retries failures with exponential
-backoff and marks an event dead after ``OUTBOX_MAX_ATTEMPTS``; an administrator
+backoff and marks an event dead after ``OUTBOX_MAX_ATTEMPTS`` (at once when a handler
+raises ``PermanentFailure``: retrying cannot help); an administrator
 re-drives dead events (``redrive_event``).
 
 Claiming: a claim takes a short lease (``lease_until``, ``lease_token``) in its own
