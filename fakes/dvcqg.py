@@ -274,8 +274,15 @@ class _Handler(ControlledHandler):
             reply = json.loads(body)
         except ValueError:
             reply = {"raw": body.decode(errors="replace")[:500]}
+        outcome = "processed" if status in (200, 201) else "refused"
         self.server.recorder.add(
-            {"kind": "delivery", "MaHoSoQG": message.get("MaHoSoQG"), "status": status, **reply}
+            {
+                "kind": "delivery",
+                "outcome": outcome,
+                "MaHoSoQG": message.get("MaHoSoQG"),
+                "status": status,
+                **reply,
+            }
         )
         return {"status": status, "answer": reply}
 
@@ -329,7 +336,10 @@ class _Handler(ControlledHandler):
             "service": service,
             "message_id": message_id,
             "MaHoSo": codes[0] if codes else "",
-            "TrangThaiHoSo": data[0].get("TrangThaiHoSo") if isinstance(data[0], dict) else None,
+            # The record's status, or the progress item's (TrangThai).
+            "TrangThaiHoSo": (data[0].get("TrangThaiHoSo", data[0].get("TrangThai")))
+            if isinstance(data[0], dict)
+            else None,
         }
         with server.lock:
             concurrent = message_id in server.inflight
