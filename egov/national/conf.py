@@ -79,14 +79,31 @@ def circuit_seconds() -> int:
     return _get("NATIONAL_CIRCUIT_SECONDS", 30)
 
 
-def fake_commands(python: str) -> dict[str, list[str]]:
-    """What ``manage.py serve`` starts for the sync: the fake national portal
-    (fakes/dvcqg.py) while the sync is on and EGOV_NATIONAL_URL is on loopback."""
-    parts = urlsplit(url())
-    if provider() != "dvcqg" or parts.hostname not in LOOPBACK:
+def sweep_seconds() -> int:
+    """How often ``national_schedule`` sweeps stuck deliveries."""
+    return _get("NATIONAL_SWEEP_SECONDS", 60)
+
+
+def catalogue_seconds() -> int:
+    """How often ``national_schedule`` pulls the national catalogue (0: never)."""
+    return _get("NATIONAL_CATALOGUE_SECONDS", 86400)
+
+
+def serve_commands(python: str) -> dict[str, list[str]]:
+    """What ``manage.py serve`` starts for the sync while it is on: the periodic work
+    (``national_schedule``) and, while EGOV_NATIONAL_URL is on loopback, the fake
+    national portal (fakes/dvcqg.py)."""
+    if provider() != "dvcqg":
         return {}
+    commands = {
+        "national-schedule": [python, str(settings.BASE_DIR / "manage.py"), "national_schedule"]
+    }
+    parts = urlsplit(url())
+    if parts.hostname not in LOOPBACK:
+        return commands
     script = str(settings.BASE_DIR / "fakes" / "dvcqg.py")
     return {
+        **commands,
         "national": [
             python,
             script,
@@ -98,5 +115,5 @@ def fake_commands(python: str) -> dict[str, list[str]]:
             username(),
             "--password",
             password(),
-        ]
+        ],
     }

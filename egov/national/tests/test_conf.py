@@ -17,20 +17,30 @@ from egov.national import conf
 
 def test_the_fake_starts_only_for_the_sync_on_loopback(settings):
     settings.NATIONAL_PROVIDER = "none"
-    assert conf.fake_commands("python") == {}
+    assert conf.serve_commands("python") == {}
     settings.NATIONAL_PROVIDER = "dvcqg"
     settings.NATIONAL_URL = "https://api.dichvucong.gov.vn"
-    assert conf.fake_commands("python") == {}
+    assert list(conf.serve_commands("python")) == ["national-schedule"]
     settings.NATIONAL_URL = "http://127.0.0.1:8028"
-    (command,) = conf.fake_commands("python").values()
+    command = conf.serve_commands("python")["national"]
     assert command[1].endswith("fakes/dvcqg.py") and command[command.index("--port") + 1] == "8028"
+
+
+def test_the_schedule_sweeps_and_pulls_the_catalogue(db, national, capsys):
+    from django.core.management import call_command
+
+    from egov.national.models import CataloguePull
+
+    call_command("national_schedule", "--once")
+    assert "failed" not in capsys.readouterr().err
+    assert CataloguePull.objects.count() == 3
 
 
 def test_the_command_serve_would_run_answers_a_login(settings):
     port = free_port()
     settings.NATIONAL_PROVIDER = "dvcqg"
     settings.NATIONAL_URL = f"http://127.0.0.1:{port}"
-    (command,) = conf.fake_commands(sys.executable).values()
+    command = conf.serve_commands(sys.executable)["national"]
     process = subprocess.Popen(
         [*command, "--quiet"], cwd=django_settings.BASE_DIR, stdout=subprocess.DEVNULL
     )

@@ -141,7 +141,7 @@ class Command(BaseCommand):
                 "--quiet",
             ]
         commands.update(signing_conf.fake_commands(python))  # fakes/tsa.py (egov.signing)
-        commands.update(national_conf.fake_commands(python))  # fakes/dvcqg.py (egov.national)
+        commands.update(national_conf.serve_commands(python))  # fakes/dvcqg.py, national sync
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }
