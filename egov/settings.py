@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "egov.registries",
     "egov.gateway",
     "egov.messagelog",
+    "egov.national",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("egov.signing.urls")),
     path("", include("egov.portal.urls")),
     path("", include("egov.notifications.urls")),
+    path("", include("egov.national.urls")),  # the national portal delivers dossiers (#16)
     path("", include("egov.portal.account_urls")),  # accounts and SSO login (#14)
     path("", include("egov.dossiers.urls")),
     path("", include("egov.dossiers.public_urls")),

@@ -4,7 +4,8 @@
 only if the change it reports was committed. A relay (``relay_outbox`` command,
 started with the worker) claims due events, calls every handler registered for
 the event's topic, records each attempt, retries failures with exponential
-backoff and marks an event dead after ``OUTBOX_MAX_ATTEMPTS``; an administrator
+backoff and marks an event dead after ``OUTBOX_MAX_ATTEMPTS`` (at once when a handler
+raises ``PermanentFailure``: retrying cannot help); an administrator
 re-drives dead events (``redrive_event``).
 
 Claiming: a claim takes a short lease (``lease_until``, ``lease_token``) in its own
@@ -40,6 +41,14 @@ from egov.core.models import OutboxAttempt, OutboxEvent, WorkerHeartbeat
 log = logging.getLogger("egov.outbox")
 
 Handler = Callable[[OutboxEvent], Any]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when trying again cannot help (the receiver refused the
+    message for good, e.g. a 4xx other than 429): the event is marked dead at once,
+    with the reason, for an administrator to look at and re-drive."""
+
+
 _handlers: list[tuple[str, str, Handler]] = []  # (topic pattern, name, function); set at import
 
 
@@ -153,6 +162,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
         OutboxAttempt.objects.filter(event=event, ok=True).values_list("handler", flat=True)
     )
     error = ""
+    permanent = False
     for name, fn in handlers_for(event.topic):
         if name in succeeded:
             continue
@@ -163,6 +173,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
             fn(event)
         except Exception as exc:  # a handler's failure must not stop the relay
             error = f"{name}: {exc.__class__.__name__}: {exc}"
+            permanent = isinstance(exc, PermanentFailure)
             attempt.error = traceback.format_exc(limit=5)[-4000:]
             attempt.finished_at = timezone.now()
             attempt.save(update_fields=["error", "finished_at"])
@@ -182,7 +193,7 @@ def deliver(event: OutboxEvent, *, relay: str, token: str) -> bool:
             lease_token="",
             last_error="",
         )
-    elif number >= settings.OUTBOX_MAX_ATTEMPTS:
+    elif permanent or number >= settings.OUTBOX_MAX_ATTEMPTS:
         settled = mine.update(
             status=OutboxEvent.Status.DEAD,
             attempts=number,

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand
 from egov.gateway import demo as gateway_demo
 from egov.messagelog import conf as messagelog_conf
 from egov.messagelog.tasks import enqueue_seal
+from egov.national import conf as national_conf
 from egov.registries import serving as registries_serving
 from egov.signing import conf as signing_conf
 
@@ -155,6 +156,7 @@ class Command(BaseCommand):
         registries = registries_serving.fake_commands(python, options["registries"])
         commands.update(registries)  # fakes/registries.py (egov.registries)
         commands.update(gateway_demo.fake_commands(python))  # fakes/provider.py (egov.gateway)
+        commands.update(national_conf.serve_commands(python))  # fakes/dvcqg.py, national sync
         children = {
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()
         }

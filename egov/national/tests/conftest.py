@@ -1,0 +1,3 @@
+from egov.national.tests.helpers import national
+
+__all__ = ["national"]
