@@ -90,6 +90,29 @@ def _sum_topics(prefixes: list[str], waiting: dict, delivered: dict) -> dict[str
     return total
 
 
+def _national_rows() -> list[dict[str, Any]]:
+    """The national portal (DVCQG), while the sync is on: its deliveries go out by the
+    outbox relay (egov.national), not through the proxy, so its figures are the relay's
+    attempts (``national.queries.provider_stats``)."""
+    from egov.core.models import OutboxAttempt
+    from egov.national import conf as national_conf
+    from egov.national.queries import HANDLER, provider_stats
+
+    if national_conf.provider() == "none":
+        return []
+    row = provider_stats()
+    attempts = OutboxAttempt.objects.filter(handler=HANDLER, finished_at__isnull=False)
+    return [
+        {
+            "calls": attempts.count(),
+            "errors": attempts.filter(ok=False).count(),
+            "oldest_pending": None,
+            "outbox_topics": ["dossier."],
+            **row,
+        }
+    ]
+
+
 def monitor(now=None) -> dict[str, Any]:
     now = now or timezone.now()
     minutes = settings.EGOV_GATEWAY_MONITOR_MINUTES
@@ -141,6 +164,7 @@ def monitor(now=None) -> dict[str, Any]:
                 "circuit": circuits[identifier],
             }
         )
+    provider_rows += _national_rows()
     names = dict(
         Subsystem.objects.filter(identifier__in=list(by_client)).values_list("identifier", "name")
     )

@@ -18,7 +18,7 @@ from egov.national.models import SyncState
 
 HANDLER = "egov.national.sync"  # the outbox handler's stable name
 TOPICS = "dossier."  # the topics the handler takes (``dossier.*``)
-MEMBER = "VN:GOV:000.00.00.G22:DVCQG"  # the portal's identifier on the data-sharing platform
+MEMBER = "VN/GOV/000.00.00.G22/DVCQG"  # the portal's identifier on the data-sharing platform
 NAME = "Cổng Dịch vụ công quốc gia (DVCQG)"
 # Topics whose history row has another action name.
 HISTORY_ACTION = {"fee_recorded": "record_payment"}

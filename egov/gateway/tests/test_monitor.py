@@ -174,3 +174,45 @@ def test_the_page_in_english(client, people, settings):
     html = client.get("/gateway/giam-sat/").content.decode()
     assert "Data-sharing gateway monitor (LGSP)" in html
     assert "Provider systems" in html and "Closed" in html and "Oldest pending event" in html
+
+
+def test_the_national_portal_is_a_provider_while_the_sync_is_on(client, people, settings):
+    """The national portal's deliveries go out by the outbox relay, not the proxy: the
+    monitor lists it with the relay's figures (egov.national.queries.provider_stats)."""
+    from egov.core.models import OutboxAttempt
+    from egov.national.queries import HANDLER, MEMBER
+
+    settings.NATIONAL_PROVIDER = "none"
+    assert MEMBER not in [p["member"] for p in _monitor(client, people)["providers"]]
+
+    settings.NATIONAL_PROVIDER = "dvcqg"
+    now = timezone.now()
+    done = OutboxEvent.objects.create(
+        topic="dossier.received",
+        aggregate_type="dossiers.dossier",
+        aggregate_id="1",
+        status=OutboxEvent.Status.DELIVERED,
+    )
+    OutboxAttempt.objects.create(
+        event=done,
+        handler=HANDLER,
+        number=1,
+        relay="r",
+        ok=True,
+        started_at=now - timedelta(milliseconds=40),
+        finished_at=now,
+    )
+    OutboxEvent.objects.create(topic="dossier.accepted", aggregate_type="d", aggregate_id="2")
+    OutboxEvent.objects.create(
+        topic="dossier.returned",
+        aggregate_type="d",
+        aggregate_id="3",
+        status=OutboxEvent.Status.DEAD,
+    )
+    [row] = [p for p in _monitor(client, people)["providers"] if p["member"] == MEMBER]
+    assert (row["delivered"], row["pending"], row["dead"]) == (1, 1, 1)
+    assert row["calls"] == 1 and row["errors"] == 0 and row["circuit"] == "closed"
+    assert 30 <= row["p50_ms"] <= 50
+    client.force_login(people.auditor)
+    page = client.get("/gateway/giam-sat/").content.decode()
+    assert f'data-member="{MEMBER}"' in page and "Cổng Dịch vụ công quốc gia" in page
