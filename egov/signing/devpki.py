@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,10 +204,18 @@ ess_cert_id_alg = sha256
 """
 
 
-def create(directory: Path | str, *, url: str, now: datetime.datetime | None = None) -> DevPKI:
+def create(
+    directory: Path | str,
+    *,
+    url: str,
+    now: datetime.datetime | None = None,
+    people: Iterable[tuple[str, str, str, str, str]] = (),
+) -> DevPKI:
     """Write a fresh development PKI to ``directory``. ``url``: where ``fakes/tsa.py``
     answers (its ``/ocsp`` and ``/crl`` paths are written into the certificates, so
-    that pdfsig and pyHanko find them)."""
+    that pdfsig and pyHanko find them). ``people``: more holders with a good
+    certificate each, as (file name, common name, title, organisation, kind), so that a
+    demo officer signs under their own name and an agency seals under its own."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     now = (now or datetime.datetime.now(UTC)).replace(microsecond=0)
@@ -278,7 +287,14 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
         files[f"{name}.pem"], files[f"{name}.key"] = _pem(cert), _key_pem(key)
 
     index_lines, revoked_serials, holders = [], [], {}
-    for serial, (holder, (common, title, kind, state)) in enumerate(HOLDERS.items(), start=100):
+    province = "Ủy ban nhân dân tỉnh Bắc Kạn"
+    everyone = {
+        **{h: (c, t, province, k, st) for h, (c, t, k, st) in HOLDERS.items()},
+        **{h: (c, t, o, k, "good") for h, c, t, o, k in people},
+    }
+    for serial, (holder, (common, title, organisation, kind, state)) in enumerate(
+        everyone.items(), start=100
+    ):
         key = _key()
         not_before, not_after = now - 10 * day, now + 730 * day
         if state == "expired":
@@ -290,7 +306,6 @@ def create(directory: Path | str, *, url: str, now: datetime.datetime | None = N
         issuer_name, issuer_key = (
             (other_name, other_key) if state == "untrusted" else (inter_name, inter_key)
         )
-        organisation = "Ủy ban nhân dân tỉnh Bắc Kạn"
         cert = _issue(
             _name(common, organisation, title),
             key,

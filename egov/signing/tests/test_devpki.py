@@ -26,10 +26,15 @@ def test_command_writes_and_installs_the_pki(db, people, tmp_path, settings):
     assert TrustedCertificate.objects.filter(is_root=True).count() == 1
     assert TrustedCertificate.objects.filter(is_root=False).count() == 1
     assert RevocationList.objects.count() == 2
+    # Each officer signs under their own name, each agency seals under its own.
     leader = Credential.objects.get(holder=people.agency_leader, active=True)
-    assert leader.kind == "personal" and leader.common_name == "Nguyễn Văn An"
+    assert leader.kind == "personal" and leader.common_name == people.agency_leader.full_name
+    assert leader.organisation == people.agency_leader.officer.agency.name
     assert bytes(leader.sealed_secret) == b""  # a person's passphrase is never kept
+    desk = Credential.objects.get(holder=people.desk_officer, active=True)
+    assert desk.common_name == people.desk_officer.full_name and desk.title == "Cán bộ tiếp nhận"
     seal = Credential.objects.get(agency=people.agency_leader.officer.agency, kind="seal")
+    assert seal.common_name == people.agency_leader.officer.agency.name
     assert seal.sealed_secret and b"mat-khau" not in bytes(seal.sealed_secret)
     # A second run with --if-missing leaves everything as it is.
     before = (directory / "root.pem").read_bytes(), Credential.objects.count()

@@ -37,49 +37,91 @@ class Command(BaseCommand):
             if options["install"] and not TrustedCertificate.objects.exists():
                 with transaction.atomic():
                     count = install(devpki.DevPKI(Path(directory)), limit=options["limit"])
-                self.stdout.write(f"  installed: trust, CRLs, {count} leaders and their seals")
+                self.stdout.write(f"  installed: trust, CRLs, {count} officers and their seals")
             return
-        pki = devpki.create(directory, url=options["url"])
+        pki = devpki.create(directory, url=options["url"], people=demo_people(options["limit"]))
         self.stdout.write(f"Development PKI written to {pki.directory}")
         self.stdout.write(f"  timestamp authority: python fakes/tsa.py --dir {pki.directory}")
         self.stdout.write(f"  passphrase of every .p12: {devpki.DEV_PASSPHRASE}")
         if options["install"]:
             with transaction.atomic():
                 count = install(pki, limit=options["limit"])
-            self.stdout.write(f"  installed: trust, CRLs, {count} leaders and their seals")
+            self.stdout.write(f"  installed: trust, CRLs, {count} officers and their seals")
+
+
+TITLES = {"agency_leader": "Lãnh đạo", "desk_officer": "Cán bộ tiếp nhận"}
+
+
+def _officers(limit: int):
+    """The agency leaders (who sign results) and desk officers (who sign forms 01-05)."""
+    from egov.directory.models import OfficerRole
+
+    roles = OfficerRole.objects.filter(role__in=list(TITLES)).select_related(
+        "officer__user", "officer__agency"
+    )
+    return list(roles.order_by("role", "officer__agency_id", "officer_id")[: 2 * limit])
+
+
+def _file(officer) -> str:
+    return f"officer-{officer.user.username}"
+
+
+def _seal_file(agency) -> str:
+    return f"seal-{agency.code}"
+
+
+def demo_people(limit: int) -> list[tuple[str, str, str, str, str]]:
+    """A certificate in each officer's own name (and a seal in each agency's), for the
+    officers ``install`` equips."""
+    people, seals = [], {}
+    for role in _officers(limit):
+        officer = role.officer
+        name = officer.user.full_name or officer.user.username
+        agency = officer.agency.name
+        people.append((_file(officer), name, TITLES[role.role], agency, "personal"))
+        seals[officer.agency_id] = (_seal_file(officer.agency), agency, "", agency, "seal")
+    return people + list(seals.values())
 
 
 def install(pki: devpki.DevPKI, *, limit: int = 50) -> int:
-    from egov.directory.models import OfficerRole
-
+    """Trust, CRLs, and a credential for each leader (their own certificate, or the
+    development leader's when the PKI was made without them) and each desk officer
+    with a certificate of their own, a seal for each of their agencies."""
     services.add_trusted_certificate(actor=None, data=pki.pem("root"), is_root=True)
     services.add_trusted_certificate(actor=None, data=pki.pem("inter"), is_root=False)
     for crl in pki.crls:
         services.add_revocation_list(actor=None, data=crl)
-    roles = OfficerRole.objects.filter(role="agency_leader").select_related(
-        "officer__user", "officer__agency"
-    )[:limit]
     sealed: set[int] = set()
-    for role in roles:
+    equipped = 0
+    for role in _officers(limit):
         officer = role.officer
+        own = pki.path(f"{_file(officer)}.p12")
+        if own.exists():
+            data = own.read_bytes()
+        elif role.role == "agency_leader":
+            data = pki.p12("leader")
+        else:
+            continue  # a desk officer signs forms only with a certificate of their own
         Credential.objects.filter(holder=officer.user, active=True).update(active=False)
         services.import_pkcs12(
             actor=None,
             agency=officer.agency,
             holder=officer.user,
-            data=pki.p12("leader"),
+            data=data,
             passphrase=devpki.DEV_PASSPHRASE,
         )
+        equipped += 1
         if officer.agency_id not in sealed:
             Credential.objects.filter(
                 agency=officer.agency, kind=Credential.Kind.SEAL, active=True
             ).update(active=False)
+            seal = pki.path(f"{_seal_file(officer.agency)}.p12")
             services.import_pkcs12(
                 actor=None,
                 agency=officer.agency,
-                data=pki.p12("seal"),
+                data=seal.read_bytes() if seal.exists() else pki.p12("seal"),
                 passphrase=devpki.DEV_PASSPHRASE,
                 kind=Credential.Kind.SEAL,
             )
             sealed.add(officer.agency_id)
-    return len(roles)
+    return equipped
