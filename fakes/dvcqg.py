@@ -21,7 +21,8 @@ The protocol is written down in docs/national.md; this file implements it on its
       LayDanhMucCoQuan         {} -> the demo agencies
       LayDanhMucLinhVuc        {} -> the demo fields
     GET  /files/<name>         a file a citizen attached on the portal (a demo PDF; a name
-                               with "khong-hop-le" gives a file that is not a PDF)
+                               with "khong-hop-le" gives a file that is not a PDF, one
+                               starting "chuyen-huong" a redirect elsewhere)
     GET  /received             what it received, oldest first (JSON)
     GET  /control              the current fault; POST /control: {"mode": ...} (see
                                fakes/control.py), {"clear": true} forgets what it received
@@ -134,6 +135,12 @@ class _Handler(ControlledHandler):
             return None
         name = path.removeprefix("/files/")
         self.server.recorder.add({"kind": "file", "name": name, "outcome": "processed"})
+        if name.startswith("chuyen-huong"):  # a file that has moved elsewhere
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere.pdf")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         data = b"this is not a PDF" if "khong-hop-le" in name else demo_pdf(name)
         self.send_response(200)
         self.send_header("Content-Type", "application/pdf")
