@@ -68,6 +68,28 @@ def _birth_date(value: Any) -> datetime.date | None:
         ) from None
 
 
+def _unavailable(field: str, error: Exception) -> DomainError:
+    return DomainError(
+        "inbound_file_unavailable",
+        "Không tải được tệp đính kèm từ Cổng Dịch vụ công quốc gia; hãy gửi lại sau.",
+        "An attached file could not be fetched from the national portal; send again later.",
+        field=field,
+        status=503,
+        details={"error": str(error)[:200]},
+    )
+
+
+class _RefuseRedirect(urllib.request.HTTPRedirectHandler):
+    """A file address that redirects elsewhere is not followed (it would lead the back
+    office to fetch from anywhere): the redirect is an error."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirect)
+
+
 def fetch_file(url: str, *, field: str) -> bytes:
     """A file from the portal's own address (never from anywhere else: the address comes
     from the message), at most ``EGOV_DOSSIER_MAX_FILE_BYTES``."""
@@ -82,17 +104,19 @@ def fetch_file(url: str, *, field: str) -> bytes:
         )
     limit = settings.EGOV_DOSSIER_MAX_FILE_BYTES
     try:
-        with urllib.request.urlopen(url, timeout=conf.timeout()) as answer:
+        with _NO_REDIRECTS.open(url, timeout=conf.timeout()) as answer:
             data = answer.read(limit + 1)
-    except (urllib.error.URLError, OSError) as error:
+    except urllib.error.HTTPError as error:
+        if error.code >= 500 or error.code == 429:
+            raise _unavailable(field, error) from error
         raise DomainError(
-            "inbound_file_unavailable",
-            "Không tải được tệp đính kèm từ Cổng Dịch vụ công quốc gia; hãy gửi lại sau.",
-            "An attached file could not be fetched from the national portal; send again later.",
+            "inbound_file_refused",
+            f"Cổng Dịch vụ công quốc gia không trả tệp đính kèm (HTTP {error.code}).",
+            f"The national portal did not give an attached file (HTTP {error.code}).",
             field=field,
-            status=503,
-            details={"error": str(error)[:200]},
         ) from error
+    except (urllib.error.URLError, OSError) as error:
+        raise _unavailable(field, error) from error
     if len(data) > limit:
         raise DomainError(
             "inbound_file_too_large",

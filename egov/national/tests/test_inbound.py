@@ -137,6 +137,15 @@ def test_files_are_fetched_only_from_the_portal(client, inbound):
     assert not [r for r in national.recorder.items() if r["kind"] == "file"]
 
 
+def test_a_file_address_that_redirects_elsewhere_is_not_followed(client, inbound):
+    national, version = inbound
+    message = _message(national, version)
+    message["TaiLieuNop"][0]["DuongDan"] = f"{national.url}/files/chuyen-huong.pdf"
+    answer = _post(client, message)
+    assert answer.status_code == 400 and answer.json()["code"] == "inbound_file_refused"
+    assert Dossier.objects.count() == 0
+
+
 def test_a_portal_that_cannot_give_the_files_gets_a_503_to_retry(client, inbound):
     national, version = inbound
     national.faults.set("fail", status=503)
