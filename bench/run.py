@@ -518,14 +518,19 @@ def report(figures, vendor, args, ctx) -> None:
 
 
 def _keep_other_rows(previous: str, lines: list[str], notes: list[str], figures) -> tuple:
-    """With --only, the rows and notes of the other benchmarks stay as the last run wrote
+    """With --only, the rows and notes of the other benchmarks stay as the last runs wrote
     them (each row carries its own baseline, so its ratio stays meaningful), and the
-    header says which rows are from which run."""
+    header says when each benchmark's rows were measured."""
     titles = {title for title, _ in figures} - {"Harness baseline"}
-    measured = next((ln for ln in previous.splitlines() if ln.startswith("- Measured:")), "")
-    kept_rows, kept_notes, in_notes = [], [], False
+    kept_rows, kept_notes, when, in_notes = [], [], [], False
     for line in previous.splitlines():
-        if line == "Notes:":
+        if line.startswith("- Measured:") and "(`--only`" not in line:
+            when.append(f"- Other rows: {line[2:]} (full run)")
+        elif line.startswith("- Other rows:"):
+            when.append(line)
+        elif line.startswith("- Rows of ") and line[10:].split(": measured", 1)[0] not in titles:
+            when.append(line)
+        elif line == "Notes:":
             in_notes = True
         elif line.startswith("| ") and not line.startswith(("| benchmark ", "|---")):
             title = line[2:].split(" | ", 1)[0]
@@ -533,13 +538,14 @@ def _keep_other_rows(previous: str, lines: list[str], notes: list[str], figures)
                 kept_rows.append(line)
         elif in_notes and line.startswith("- "):
             title = line[2:].split(": ", 1)[0]
-            if title not in titles and not any(line == n for n in notes):
+            if title not in titles and line not in notes:
                 kept_notes.append(line)
     at = lines.index(next(ln for ln in lines if ln.startswith("- Measured:")))
-    lines[at] += f" (`--only`: {', '.join(sorted(titles))})"
-    if measured:
-        when = measured.removeprefix("- Measured:").strip()
-        lines.insert(at + 1, f"- Other rows: measured {when}, kept from that run")
+    stamp = lines[at].removeprefix("- Measured:").strip()
+    lines[at : at + 1] = [
+        *(f"- Rows of {title}: measured {stamp} (`--only`)" for title in sorted(titles)),
+        *when,
+    ]
     return lines + kept_rows, notes + kept_notes
 
 
