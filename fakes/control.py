@@ -161,3 +161,47 @@ class ControlledHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return True
         return False
+
+
+class Running:
+    """What every fake's in-process handle shares: ``self.server`` (the HTTP server,
+    with ``stopped`` and ``faults`` when it has them) served on ``self.thread`` from
+    ``start`` to ``stop``, or for a ``with`` block."""
+
+    server: Any
+    thread: threading.Thread
+
+    def start(self) -> Any:
+        self.thread.start()
+        return self
+
+    def release(self) -> None:
+        """Let go of the requests still waiting in the server (a hanging fault)."""
+        faults = getattr(self.server, "faults", None)
+        if faults is not None:
+            faults.set("ok")
+
+    def stop(self) -> None:
+        stopped = getattr(self.server, "stopped", None)
+        if stopped is not None:
+            stopped.set()
+        self.release()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def run_until_signalled(fake: Running) -> None:
+    """A fake run as a script (``make run``): serve until SIGINT or SIGTERM."""
+    import signal
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    fake.stop()

@@ -48,7 +48,6 @@ import argparse
 import json
 import re
 import secrets
-import signal
 import sys
 import threading
 import time
@@ -59,7 +58,7 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):  # run as a script: python fakes/dvcqg.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fakes.control import ControlledHandler, Faults, Recorder
+from fakes.control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 from fakes.dvcqg_data import AGENCIES, FIELDS, PROCEDURES, demo_pdf
 
 SESSION_EXPIRED = 401
@@ -412,7 +411,7 @@ ROUTES = {
 }
 
 
-class Portal:
+class Portal(Running):
     """The fake national portal on ``host:port`` (0: a free port) until ``stop``."""
 
     def __init__(
@@ -447,22 +446,6 @@ class Portal:
         with self.server.lock:
             return list(self.server.progress.get(code, []))
 
-    def start(self) -> Portal:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopped.set()
-        self.server.faults.set("ok")
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Portal:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -475,11 +458,7 @@ def main() -> None:
     portal = Portal(args.host, args.port, args.username, args.password, echo=not args.quiet)
     portal.start()
     print(f"National portal (fake DVCQG) at {portal.url}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    portal.stop()
+    run_until_signalled(portal)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ import hmac
 import html
 import itertools
 import json
-import signal
 import threading
 import urllib.error
 import urllib.request
@@ -48,10 +47,10 @@ from zoneinfo import ZoneInfo
 
 try:  # imported as fakes.payment, or run as a script (python fakes/payment.py)
     from fakes.control import MODES as FAULTS
-    from fakes.control import ControlledHandler, Faults
+    from fakes.control import ControlledHandler, Faults, Running, run_until_signalled
 except ImportError:  # pragma: no cover - script mode puts fakes/ itself on the path
     from control import MODES as FAULTS
-    from control import ControlledHandler, Faults
+    from control import ControlledHandler, Faults, Running, run_until_signalled
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INIT = (
@@ -381,7 +380,7 @@ def _later(server: _Server, txn: dict, payload: dict, delay: float) -> None:
     server_send(server, txn, payload)
 
 
-class Platform:
+class Platform(Running):
     """The fake platform on ``host:port`` (0: a free port) until ``stop``."""
 
     def __init__(
@@ -450,21 +449,9 @@ class Platform:
                 raise AssertionError(f"{count} {kind} expected")
             return [r for r in self.server.received if r["kind"] == kind]
 
-    def start(self) -> Platform:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopped.set()
-        self.server.released.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Platform:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def release(self) -> None:
+        super().release()
+        self.server.released.set()  # the delayed callbacks go now
 
 
 def main() -> None:
@@ -475,11 +462,7 @@ def main() -> None:
     args = parser.parse_args()
     platform = Platform(args.host, args.port, args.key, echo=True).start()
     print(f"Payment platform (fake) at {platform.url}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    platform.stop()
+    run_until_signalled(platform)
 
 
 if __name__ == "__main__":

@@ -21,15 +21,14 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import signal
 import threading
 from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 try:
-    from fakes.control import ControlledHandler, Faults, Recorder
+    from fakes.control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 except ImportError:  # run as a script: python fakes/provider.py
-    from control import ControlledHandler, Faults, Recorder
+    from control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 
 ECHOED = ("content-type", "x-road-client", "x-road-id", "x-road-userid", "authorization")
 ECHO_BODY_LIMIT = 64 * 1024
@@ -128,7 +127,7 @@ class _Handler(ControlledHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_call
 
 
-class Provider:
+class Provider(Running):
     """The fake provider on ``host:port`` (0: a free port) until ``stop``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -151,22 +150,6 @@ class Provider:
     def received(self) -> list[dict]:
         return self.server.recorder.items()
 
-    def start(self) -> Provider:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopped.set()
-        self.server.faults.set("ok")  # releases hanging requests
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Provider:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -175,11 +158,7 @@ def main() -> None:
     args = parser.parse_args()
     provider = Provider(args.host, args.port).start()
     print(f"Fake provider at {provider.url} (GET /received, POST /control)", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    provider.stop()
+    run_until_signalled(provider)
 
 
 if __name__ == "__main__":

@@ -35,12 +35,11 @@ import argparse
 import datetime
 import json
 import re
-import signal
 import threading
 import urllib.request
 from http.server import ThreadingHTTPServer
 
-from fakes.control import ControlledHandler, Faults, Recorder
+from fakes.control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 
 POPULATION, BUSINESS = "/dan-cu/tra-cuu", "/doanh-nghiep/tra-cuu"
 ACTIVE = "Đang hoạt động"
@@ -180,7 +179,7 @@ class _Handler(ControlledHandler):
         return self.answer(200, {"MaLoi": "00", "DoanhNghiep": found})
 
 
-class Registries:
+class Registries(Running):
     """Both registries on ``host:port`` (0: a free port) until ``stop``; the demo's
     people and businesses and ``people`` / ``businesses`` (``citizen()``,
     ``enterprise()``)."""
@@ -228,22 +227,6 @@ class Registries:
         with urllib.request.urlopen(self.url + "/received", timeout=10) as answer:
             return json.loads(answer.read())
 
-    def start(self) -> Registries:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopped.set()
-        self.server.faults.set("ok")  # releases the requests left hanging
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Registries:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -252,11 +235,7 @@ def main() -> None:
     args = parser.parse_args()
     registries = Registries(args.host, args.port, echo=True).start()
     print(f"Population and business registries (fake) at {registries.url}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    registries.stop()
+    run_until_signalled(registries)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import threading
 from http.server import ThreadingHTTPServer
 
 try:  # run as a script (python fakes/sms.py) or imported as fakes.sms
-    from fakes.control import ControlledHandler, Faults, Recorder
+    from fakes.control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 except ImportError:  # pragma: no cover - script mode puts fakes/ itself on the path
-    from control import ControlledHandler, Faults, Recorder
+    from control import ControlledHandler, Faults, Recorder, Running, run_until_signalled
 
 
 class _Server(ThreadingHTTPServer):
@@ -83,7 +82,7 @@ class _Handler(ControlledHandler):
         return self._answer(202, {"status": "accepted"})
 
 
-class Catcher:
+class Catcher(Running):
     """The catcher on ``host:port`` (0: a free port) until ``stop``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, echo: bool = False):
@@ -130,10 +129,6 @@ class Catcher:
         with self.server.arrived:
             return self.server.duplicates
 
-    def start(self) -> Catcher:
-        self.thread.start()
-        return self
-
     @property
     def faults(self) -> Faults:
         """The controls of fakes/control.py, in process."""
@@ -144,17 +139,6 @@ class Catcher:
         """Every POST that came, refused or not, oldest first."""
         return self.server.recorder.items()
 
-    def stop(self) -> None:
-        self.server.stopped.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Catcher:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -163,11 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     catcher = Catcher(args.host, args.port, echo=True).start()
     print(f"SMS catcher at {catcher.url}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    catcher.stop()
+    run_until_signalled(catcher)
 
 
 if __name__ == "__main__":
