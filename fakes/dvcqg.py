@@ -96,6 +96,7 @@ class _Server(ThreadingHTTPServer):
         self.progress: dict[str, list[dict]] = {}  # MaHoSo -> progress items
         self.answers: dict[str, dict] = {}  # messageId -> the answer given
         self.inflight: set[str] = set()
+        self.procedures: list[dict] = [dict(p) for p in PROCEDURES]  # its catalogue
 
     def handle_error(self, request, client_address) -> None:
         # A client that went away (a relay killed with SIGKILL) is not an error here.
@@ -370,13 +371,14 @@ class _Handler(ControlledHandler):
         self.server.recorder.add({"kind": "call", "service": service, "outcome": "processed"})
         if service == "LayThuTuc":
             code = str(message.get("MaTTHC", ""))
-            found = [p for p in PROCEDURES if p["MaTTHC"] == code]
+            found = [p for p in self.server.procedures if p["MaTTHC"] == code]
             if not found:
                 return self.answer(200, {"error_code": NOT_FOUND, "message": "Không có thủ tục"})
             return self.answer(200, {"error_code": 0, "result": found[0]})
         result = {
             "LayDanhSachTTHC": [
-                {k: p[k] for k in ("MaTTHC", "TenTTHC", "MaLinhVuc")} for p in PROCEDURES
+                {k: p[k] for k in ("MaTTHC", "TenTTHC", "MaLinhVuc")}
+                for p in self.server.procedures
             ],
             "LayDanhMucCoQuan": AGENCIES,
             "LayDanhMucLinhVuc": FIELDS,
@@ -433,6 +435,11 @@ class Portal(Running):
     @property
     def faults(self) -> Faults:
         return self.server.faults
+
+    @property
+    def procedures(self) -> list[dict]:
+        """The national catalogue it answers (a test may change an entry)."""
+        return self.server.procedures
 
     @property
     def recorder(self) -> Recorder:
