@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from egov.core import audit
 from egov.messagelog import conf, timestamps
-from egov.messagelog.log import GENESIS, digest
+from egov.messagelog.log import FIELDS, GENESIS, digest
 from egov.messagelog.models import MessageArchive, MessageRecord, MessageSeal
 
 FORMAT = "egov-messagelog-archive/1"
@@ -54,20 +54,9 @@ def record_line(record: MessageRecord) -> dict[str, Any]:
         "type": "record",
         "seq": record.seq,
         "logged_at": _iso(record.logged_at),
-        "client": record.client,
-        "service": record.service,
-        "message_id": record.message_id,
-        "user": record.user,
-        "method": record.method,
-        "path": record.path,
-        "status": record.status,
-        "latency_ms": record.latency_ms,
-        "request_hash": record.request_hash,
-        "response_hash": record.response_hash,
-        "error_type": record.error_type,
+        **{name: getattr(record, name) for name in FIELDS},
         "request_body": _b64(record.request_body),
         "response_body": _b64(record.response_body),
-        "key_id": record.key_id,
         "prev_hash": record.prev_hash,
         "hash": record.hash,
     }

@@ -31,6 +31,23 @@ def _body_digest(sealed: bytes | None) -> str | None:
     return None if sealed is None else hashlib.sha256(bytes(sealed)).hexdigest()
 
 
+# The plain fields of a record that its hash covers (and that archives keep as they are).
+FIELDS = (
+    "client",
+    "service",
+    "message_id",
+    "user",
+    "method",
+    "path",
+    "status",
+    "latency_ms",
+    "request_hash",
+    "response_hash",
+    "error_type",
+    "key_id",
+)
+
+
 def canonical(record: MessageRecord) -> str:
     """The fields of ``record`` that its hash covers, as canonical JSON (the bodies
     by the SHA-256 of their ciphertext). Archives store the same fields."""
@@ -38,20 +55,9 @@ def canonical(record: MessageRecord) -> str:
         "v": 1,
         "seq": record.seq,
         "logged_at": record.logged_at.astimezone(datetime.UTC).isoformat(),
-        "client": record.client,
-        "service": record.service,
-        "message_id": record.message_id,
-        "user": record.user,
-        "method": record.method,
-        "path": record.path,
-        "status": record.status,
-        "latency_ms": record.latency_ms,
-        "request_hash": record.request_hash,
-        "response_hash": record.response_hash,
-        "error_type": record.error_type,
+        **{name: getattr(record, name) for name in FIELDS},
         "request_body": _body_digest(record.request_body),
         "response_body": _body_digest(record.response_body),
-        "key_id": record.key_id,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
