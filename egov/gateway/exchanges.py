@@ -49,8 +49,9 @@ def record_exchange(
         "response_hash": response_hash,
         "error_type": error_type,
     }
+    user = ""
     try:
-        messagelog.append(**fields)
+        user = messagelog.append(**fields).user
     except DomainError as refused:
         # The proxy checked the log before sending (``check_accepting``); the log began
         # refusing while the call was under way: the exchange happened, say so loudly.
@@ -58,7 +59,8 @@ def record_exchange(
             "gateway exchange not in the message log",
             extra={"message_id": message_id, "code": refused.code},
         )
-    user = crypto.current().pseudonym(user_id) if user_id else ""
+    if user_id and not user:  # not in the log: the same pseudonym, made here
+        user = crypto.current().pseudonym(user_id)
     Exchange.objects.create(
         client=client[:200],
         provider=service.rsplit("/", 1)[0][:200],
